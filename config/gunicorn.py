@@ -1,0 +1,13 @@
+"""Gunicorn settings, read from the environment (`gunicorn -c config/gunicorn.py config.wsgi`)."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# The embedded default keeps throttle counters in a per-process memory cache, so it runs
+# one process; with Redis configured, scale out with WEB_CONCURRENCY.
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+accesslog = "-"
+errorlog = "-"

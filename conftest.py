@@ -1,0 +1,72 @@
+"""Fixtures shared by every test: API clients per role, a clean cache, a fast hasher."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from users.models import Role
+from users.tests.factories import UserFactory
+
+
+def pytest_configure(config) -> None:
+    # Real hashers cost ~0.2 s each; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Throttle counters and cached values live in the cache: start each test empty."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def anon_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(role=Role.ADMIN, username="root-admin")
+
+
+@pytest.fixture
+def manager_user(db):
+    return UserFactory(role=Role.MANAGER, username="the-manager")
+
+
+@pytest.fixture
+def plain_user(db):
+    return UserFactory(role=Role.USER, username="plain-user")
+
+
+@pytest.fixture
+def admin_client(admin_user) -> APIClient:
+    return _client_for(admin_user)
+
+
+@pytest.fixture
+def manager_client(manager_user) -> APIClient:
+    return _client_for(manager_user)
+
+
+@pytest.fixture
+def user_client(plain_user) -> APIClient:
+    return _client_for(plain_user)
+
+
+@pytest.fixture
+def client_for():
+    """Build an authenticated API client for any user."""
+    return _client_for

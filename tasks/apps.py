@@ -1,0 +1,7 @@
+"""Background jobs run by Celery."""
+
+from django.apps import AppConfig
+
+
+class TasksConfig(AppConfig):
+    name = "tasks"

@@ -1,0 +1,65 @@
+"""Sparse fieldsets (`fields`, `omit`) and expansions (`expand`) chosen by the client."""
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+
+FIELDS_PARAM = "fields"
+OMIT_PARAM = "omit"
+EXPAND_PARAM = "expand"
+QUERY_PARAMS = (FIELDS_PARAM, OMIT_PARAM, EXPAND_PARAM)
+
+
+def _names(params: Mapping[str, str], param: str) -> list[str]:
+    return [name.strip() for name in params.get(param, "").split(",") if name.strip()]
+
+
+def _check_known(param: str, names: Sequence[str], allowed: Sequence[str], what: str) -> None:
+    unknown = [name for name in names if name not in allowed]
+    if unknown:
+        raise ValidationError({param: [f"Unknown {what}: {', '.join(unknown)}. Allowed: {', '.join(allowed)}."]})
+
+
+@dataclass(frozen=True)
+class FieldSelection:
+    """The output fields (in the serializer's order) and the expansions asked for.
+
+    `fields` wins over `omit` when both are sent; expansions are always added.
+    """
+
+    fields: tuple[str, ...]
+    expand: frozenset[str]
+
+    @classmethod
+    def from_query(
+        cls, params: Mapping[str, str], *, available: Sequence[str], expandable: Sequence[str]
+    ) -> "FieldSelection":
+        expand = _names(params, EXPAND_PARAM)
+        _check_known(EXPAND_PARAM, expand, expandable, "expansion(s)")
+        wanted, omitted = _names(params, FIELDS_PARAM), _names(params, OMIT_PARAM)
+        _check_known(FIELDS_PARAM, wanted, available, "field(s)")
+        _check_known(OMIT_PARAM, omitted, available, "field(s)")
+        if wanted:
+            chosen = tuple(name for name in available if name in wanted)
+        else:
+            chosen = tuple(name for name in available if name not in omitted)
+        return cls(fields=chosen, expand=frozenset(expand))
+
+
+class SelectableFieldsMixin:
+    """A serializer that keeps only `fields` and adds the nested `expand` serializers.
+
+    Subclasses map each expansion name to a factory in `expansions`.
+    """
+
+    expansions: Mapping[str, Callable[[], serializers.Field]] = {}
+
+    def __init__(self, *args, fields: Sequence[str] | None = None, expand: Sequence[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        if fields is not None:
+            for name in [name for name in self.fields if name not in fields]:
+                self.fields.pop(name)
+        for name in expand:
+            self.fields[name] = self.expansions[name]()

@@ -1,0 +1,245 @@
+"""seed_demo: fill the database with realistic demo users, profiles and orders, fast."""
+
+import io
+import random
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from tqdm import tqdm
+
+from users.models import Order, OrderStatus, Profile, Role, User
+
+FIRST_NAMES = (
+    "Ada Alan Alice Amara Ana Anders Aria Arjun Ava Ben Bianca Carlos Chen Chloe Dana David Diego Elena "
+    "Emil Emma Eva Farah Felix Finn Grace Hana Hugo Ines Ivan Jack Jana Javier Jonas Julia Kai Karin Kenji "
+    "Lara Leo Lina Lucas Luis Maya Mei Mia Milan Nadia Nina Noah Olga Omar Oscar Paula Pedro Priya Rahul "
+    "Rosa Ruth Sara Sofia Tariq Theo Tomas Uma Vera Victor Yara Yusuf Zoe"
+).split()
+LAST_NAMES = (
+    "Abbott Alvarez Andersen Baker Bauer Becker Brown Castro Chen Costa Cruz Dubois Eriksen Evans Fischer "
+    "Garcia Gomez Gupta Hansen Hoffmann Ito Jansen Jones Kim Klein Kowalski Kumar Larsen Lee Lopez Martin "
+    "Meyer Miller Moreau Muller Nagy Nguyen Novak Olsen Park Patel Perez Petrov Popescu Reyes Rossi Santos "
+    "Schmidt Silva Smith Suzuki Tanaka Taylor Torres Vargas Wagner Wang Weber Wilson Yamamoto Young Zhang"
+).split()
+DEPARTMENTS = (
+    "Engineering Sales Marketing Support Finance Legal Operations Research Design People Security Data"
+).split()
+LOCATIONS = (
+    "Amsterdam Austin Berlin Bogota Cairo Dublin Lagos Lisbon London Madrid Montreal Mumbai Nairobi Oslo "
+    "Paris Seoul Singapore Stockholm Sydney Tokyo Toronto Warsaw"
+).split()
+DOMAINS = ("example.com", "example.org", "example.net", "corp.example")
+STATUSES = tuple(OrderStatus.values)
+HISTORY = timedelta(days=3 * 365)
+USER_COLUMNS = (
+    "id",
+    "password",
+    "is_superuser",
+    "username",
+    "email",
+    "full_name",
+    "role",
+    "is_active",
+    "created_at",
+    "updated_at",
+    "last_login_at",
+)
+PROFILE_COLUMNS = ("user_id", "department", "phone", "location", "bio")
+ORDER_COLUMNS = ("user_id", "status", "amount", "created_at")
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    id: int
+    username: str
+    email: str
+    full_name: str
+    role: str
+    is_active: bool
+    password: str
+    created_at: datetime
+    last_login_at: datetime | None
+    department: str
+    phone: str
+    location: str
+
+
+def demo_users(rng: random.Random, first_id: int, count: int, now: datetime) -> Iterator[DemoUser]:
+    """Deterministic for a given seed; usernames and emails embed the id, so they are unique."""
+    for user_id in range(first_id, first_id + count):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        username = f"{first.lower()}.{last.lower()}{user_id}"
+        created_at = now - HISTORY * rng.random()
+        roll = rng.random()
+        role = Role.ADMIN if roll < 0.005 else Role.MANAGER if roll < 0.05 else Role.USER
+        yield DemoUser(
+            id=user_id,
+            username=username,
+            email=f"{username}@{rng.choice(DOMAINS)}",
+            full_name=f"{first} {last}",
+            role=role,
+            is_active=rng.random() < 0.9,
+            password=f"!{rng.getrandbits(160):040x}",  # "!" prefix: an unusable password
+            created_at=created_at,
+            last_login_at=created_at + (now - created_at) * rng.random() if rng.random() < 0.7 else None,
+            department=rng.choice(DEPARTMENTS),
+            phone=f"+1-555-{rng.randrange(10000):04d}",
+            location=rng.choice(LOCATIONS),
+        )
+
+
+def demo_orders(rng: random.Random, user: DemoUser, per_user: int, now: datetime) -> Iterator[tuple]:
+    for _ in range(per_user):
+        created_at = user.created_at + (now - user.created_at) * rng.random()
+        amount = Decimal(rng.randrange(500, 50000)) / 100
+        yield (user.id, rng.choice(STATUSES), amount, created_at)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo users (each with a profile) and their orders. On PostgreSQL the rows "
+        "are streamed with COPY; elsewhere they are bulk-inserted."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--users", type=int, default=1000, help="How many users to create.")
+        parser.add_argument("--orders-per-user", type=int, default=3, help="Orders for each user.")
+        parser.add_argument("--batch-size", type=int, default=50_000, help="Rows per COPY or insert batch.")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeatable data.")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if any user exists.")
+        parser.add_argument(
+            "--demo-admin",
+            action="store_true",
+            help="Also create (or reset) the superuser 'admin' with the password in DEMO_ADMIN_PASSWORD.",
+        )
+
+    def handle(
+        self,
+        *args,
+        users: int,
+        orders_per_user: int,
+        batch_size: int,
+        seed,
+        if_empty: bool,
+        demo_admin: bool,
+        verbosity: int,
+        **options,
+    ) -> None:
+        self.verbosity = verbosity
+        if users < 0 or orders_per_user < 0 or batch_size < 1:
+            raise CommandError("--users and --orders-per-user must be 0 or more, --batch-size at least 1.")
+        if demo_admin and not settings.DEMO_ADMIN_PASSWORD:
+            raise CommandError("Set DEMO_ADMIN_PASSWORD to create the demo admin.")
+        if if_empty and User.objects.exists():
+            self.stdout.write("Users exist already: no demo data added.")
+        elif users:
+            started = datetime.now(UTC)
+            self._seed(random.Random(seed), users, orders_per_user, batch_size)
+            elapsed = (datetime.now(UTC) - started).total_seconds()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created {users} users, {users} profiles and {users * orders_per_user} orders in {elapsed:.1f} s."
+                )
+            )
+        if demo_admin:
+            self._demo_admin()
+
+    def _seed(self, rng: random.Random, count: int, per_user: int, batch_size: int) -> None:
+        now = datetime.now(UTC)
+        progress = tqdm(total=count, unit="users", disable=self.verbosity < 1, file=self.stderr._out)
+        user_table = User._meta.db_table
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # New ids are chosen here, so no other writer may take one meanwhile.
+                cursor.execute(f"LOCK TABLE {user_table} IN SHARE ROW EXCLUSIVE MODE")
+            last_id = User.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            users = demo_users(rng, last_id + 1, count, now)
+            remaining = count
+            while remaining:
+                batch = [next(users) for _ in range(min(batch_size, remaining))]
+                remaining -= len(batch)
+                self._write(
+                    cursor,
+                    User,
+                    USER_COLUMNS,
+                    (
+                        (
+                            u.id,
+                            u.password,
+                            False,
+                            u.username,
+                            u.email,
+                            u.full_name,
+                            u.role,
+                            u.is_active,
+                            u.created_at,
+                            u.created_at,
+                            u.last_login_at,
+                        )
+                        for u in batch
+                    ),
+                )
+                self._write(
+                    cursor, Profile, PROFILE_COLUMNS, ((u.id, u.department, u.phone, u.location, "") for u in batch)
+                )
+                self._write(
+                    cursor, Order, ORDER_COLUMNS, (order for u in batch for order in demo_orders(rng, u, per_user, now))
+                )
+                progress.update(len(batch))
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {user_table}))",
+                    [user_table],
+                )
+        progress.close()
+
+    @staticmethod
+    def _write(cursor, model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+        """COPY on PostgreSQL (text format: demo values hold no tabs, newlines or
+        backslashes); a multi-row INSERT elsewhere."""
+        table = model._meta.db_table
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            for row in rows:
+                buffer.write("\t".join(_copy_text(value) for value in row))
+                buffer.write("\n")
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.write(buffer.getvalue())
+            return
+        ops = connection.ops
+        adapted = [
+            tuple(
+                ops.adapt_datetimefield_value(value)
+                if isinstance(value, datetime)
+                else ops.adapt_decimalfield_value(value)
+                if isinstance(value, Decimal)
+                else value
+                for value in row
+            )
+            for row in rows
+        ]
+        placeholders = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", adapted)
+
+    def _demo_admin(self) -> None:
+        admin = User.objects.filter(username="admin").first()
+        if admin is None:
+            admin = User.objects.create_superuser("admin", "admin@example.com", settings.DEMO_ADMIN_PASSWORD)
+        else:
+            admin.set_password(settings.DEMO_ADMIN_PASSWORD)
+            admin.is_active, admin.is_superuser, admin.role = True, True, Role.ADMIN
+            admin.save()
+        self.stdout.write(self.style.SUCCESS("Demo admin: username 'admin', password from DEMO_ADMIN_PASSWORD."))

@@ -1,0 +1,115 @@
+"""How users, profiles and orders look on the wire, and what a write may send."""
+
+from collections.abc import Mapping
+
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from users.fieldsets import SelectableFieldsMixin
+from users.models import Order, Profile, User
+
+
+class StrictInputMixin:
+    """A body key the serializer does not know is an error, not silently dropped.
+
+    Read-only fields of the representation are known, so a client may send back what
+    it read; they are ignored.
+    """
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
+                raise serializers.ValidationError({name: [f"Unknown field. Accepted: {writable}."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class ProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Profile
+        fields = ("department", "phone", "location", "bio")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ("id", "user", "status", "amount", "created_at")
+
+
+class UserSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+    """A user as listed."""
+
+    expansions = {
+        "profile": lambda: ProfileSerializer(read_only=True),
+        "orders": lambda: OrderSerializer(many=True, read_only=True),
+    }
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "email", "full_name", "role", "is_active", "created_at")
+
+
+class UserDetailSerializer(UserSerializer):
+    """A single user: the list fields plus timestamps and the profile."""
+
+    profile = ProfileSerializer(read_only=True)
+
+    class Meta(UserSerializer.Meta):
+        fields = (*UserSerializer.Meta.fields, "updated_at", "last_login_at", "profile")
+
+
+class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """What POST, PUT and PATCH accept; the password is write-only."""
+
+    password = serializers.CharField(
+        write_only=True, required=False, allow_null=True, trim_whitespace=False, max_length=128
+    )
+    profile = ProfileSerializer(required=False)
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "email",
+            "full_name",
+            "role",
+            "is_active",
+            "password",
+            "profile",
+            "created_at",
+            "updated_at",
+            "last_login_at",
+        )
+        read_only_fields = ("id", "created_at", "updated_at", "last_login_at")
+        # Uniqueness is the database's to decide (email case-insensitively); the
+        # service turns a violation into a field error, races included.
+        extra_kwargs = {"username": {"validators": [ASCIIUsernameValidator()]}}
+
+    def validate_password(self, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                validate_password(value)
+            except DjangoValidationError as exc:
+                raise serializers.ValidationError(list(exc.messages)) from exc
+        return value
+
+
+class TokenObtainSerializer(StrictInputMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class StatsSerializer(serializers.Serializer):
+    total_users = serializers.IntegerField()
+    active_users = serializers.IntegerField()
+    inactive_users = serializers.IntegerField()
+    new_today = serializers.IntegerField()
+    by_role = serializers.DictField(child=serializers.IntegerField())

@@ -1,0 +1,20 @@
+"""Routes of the users API, mounted at /api/v1/."""
+
+from django.urls import re_path
+from rest_framework.routers import DefaultRouter
+
+from users.views import USER_ID_PATTERN, OrderViewSet, TokenObtainView, UserViewSet
+
+router = DefaultRouter()
+router.register("users", UserViewSet, basename="user")
+router.register("orders", OrderViewSet, basename="order")
+
+urlpatterns = [
+    re_path(r"^auth/token/$", TokenObtainView.as_view(), name="auth-token"),
+    re_path(
+        rf"^users/(?P<user_pk>{USER_ID_PATTERN})/orders/$",
+        OrderViewSet.as_view({"get": "list"}),
+        name="user-orders",
+    ),
+    *router.urls,
+]

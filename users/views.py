@@ -1,0 +1,163 @@
+"""The users API: thin views that parse input, call selectors or services, and render."""
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from users import selectors, services
+from users.conditional import ConditionalGetMixin, etag_for, require_if_match
+from users.fieldsets import EXPAND_PARAM, FIELDS_PARAM, OMIT_PARAM, QUERY_PARAMS, FieldSelection
+from users.filters import OrderFilter, UserFilter
+from users.models import Order, User
+from users.pagination import KeysetPagination
+from users.params import StrictQueryParamsMixin
+from users.serializers import (
+    OrderSerializer,
+    StatsSerializer,
+    TokenObtainSerializer,
+    TokenSerializer,
+    UserDetailSerializer,
+    UserSerializer,
+    UserWriteSerializer,
+)
+from users.throttling import TokenObtainThrottle
+
+SELECTION_PARAMETERS = [
+    OpenApiParameter(FIELDS_PARAM, OpenApiTypes.STR, description="Comma list: return only these fields."),
+    OpenApiParameter(OMIT_PARAM, OpenApiTypes.STR, description="Comma list: drop these fields."),
+    OpenApiParameter(EXPAND_PARAM, OpenApiTypes.STR, description="Comma list of profile, orders."),
+]
+USER_ID_PATTERN = r"[0-9]{1,18}"  # keeps ids inside a 64-bit integer on every database
+
+
+class TokenObtainView(APIView):
+    """Exchange a username and password for an API token."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenObtainThrottle]
+
+    @extend_schema(request=TokenObtainSerializer, responses=TokenSerializer)
+    def post(self, request):
+        serializer = TokenObtainSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.auth_token_obtain(request=request, **serializer.validated_data)
+        return Response({"token": token.key})
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=SELECTION_PARAMETERS, responses=UserSerializer(many=True)),
+    retrieve=extend_schema(parameters=SELECTION_PARAMETERS, responses=UserDetailSerializer),
+    create=extend_schema(request=UserWriteSerializer, responses={201: UserDetailSerializer}),
+    update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
+    partial_update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
+    stats=extend_schema(responses=StatsSerializer),
+)
+class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+    queryset = User.objects.all()
+    serializer_class = UserSerializer
+    pagination_class = KeysetPagination
+    filterset_class = UserFilter
+    ordering_fields = ("id", "username", "email", "created_at", "last_login_at")
+    default_ordering = "-created_at"
+    lookup_value_regex = USER_ID_PATTERN
+    expandable = tuple(UserSerializer.expansions)
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return UserWriteSerializer
+        if self.action == "retrieve":
+            return UserDetailSerializer
+        return UserSerializer
+
+    def get_accepted_query_params(self) -> set[str]:
+        accepted = super().get_accepted_query_params()
+        if self.action in ("list", "retrieve"):
+            accepted.update(QUERY_PARAMS)
+        return accepted
+
+    def _selection(self, serializer_class) -> FieldSelection:
+        return FieldSelection.from_query(
+            self.request.query_params,
+            available=serializer_class.Meta.fields,
+            expandable=self.expandable,
+        )
+
+    def list(self, request):
+        selection = self._selection(UserSerializer)
+        ordering = self.paginator.get_ordering(request, self)
+        queryset = selectors.user_list(fields=selection.fields, expand=selection.expand, columns=[ordering.field])
+        page = self.paginate_queryset(self.filter_queryset(queryset))
+        serializer = UserSerializer(page, many=True, fields=selection.fields, expand=selection.expand)
+        return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, pk: str):
+        selection = self._selection(UserDetailSerializer)
+        user = selectors.user_get(user_id=int(pk), fields=selection.fields, expand=selection.expand)
+        if user is None:
+            raise Http404
+        return Response(UserDetailSerializer(user, fields=selection.fields, expand=selection.expand).data)
+
+    def create(self, request):
+        serializer = UserWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_create(actor=request.user, **serializer.validated_data)
+        return self._written(user, status.HTTP_201_CREATED)
+
+    def update(self, request, pk: str, partial: bool = False):
+        serializer = UserWriteSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            user = services.user_update(
+                actor=request.user,
+                user_id=int(pk),
+                data=serializer.validated_data,
+                precondition=self._if_match,
+            )
+        except User.DoesNotExist:
+            raise Http404 from None
+        return self._written(user, status.HTTP_200_OK)
+
+    def partial_update(self, request, pk: str):
+        return self.update(request, pk, partial=True)
+
+    def destroy(self, request, pk: str):
+        try:
+            services.user_delete(actor=request.user, user_id=int(pk), precondition=self._if_match)
+        except User.DoesNotExist:
+            raise Http404 from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=False, methods=["get"])
+    def stats(self, request):
+        return Response(selectors.user_stats())
+
+    def _if_match(self, user: User) -> None:
+        require_if_match(self.request, etag_for(UserDetailSerializer(user).data))
+
+    def _written(self, user: User, code: int) -> Response:
+        data = UserDetailSerializer(user).data
+        return Response(data, status=code, headers={"ETag": etag_for(data)})
+
+
+class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+    """Orders, all of them or one user's (`/users/{id}/orders/`)."""
+
+    queryset = Order.objects.all()
+    serializer_class = OrderSerializer
+    pagination_class = KeysetPagination
+    filterset_class = OrderFilter
+    ordering_fields = ("id", "created_at", "amount")
+    default_ordering = "-created_at"
+
+    def list(self, request, user_pk: str | None = None):
+        user_id = None if user_pk is None else int(user_pk)
+        if user_id is not None and not selectors.user_exists(user_id=user_id):
+            raise Http404
+        page = self.paginate_queryset(self.filter_queryset(selectors.order_list(user_id=user_id)))
+        return self.get_paginated_response(OrderSerializer(page, many=True).data)
