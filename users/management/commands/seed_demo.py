@@ -3,6 +3,7 @@
 import io
 import random
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -36,6 +37,7 @@ LOCATIONS = (
 DOMAINS = ("example.com", "example.org", "example.net", "corp.example")
 STATUSES = tuple(OrderStatus.values)
 HISTORY = timedelta(days=3 * 365)
+BULK_LOAD_THRESHOLD = 100_000  # users; from here on, indexes are rebuilt once at the end
 USER_COLUMNS = (
     "id",
     "password",
@@ -108,6 +110,40 @@ def demo_orders(rng: random.Random, user: DemoUser, per_user: int, now: datetime
         yield (user.id, rng.choice(STATUSES), amount, created_at)
 
 
+@contextmanager
+def deferred_indexes(cursor, models) -> Iterator[None]:
+    """Drop the non-unique indexes and the foreign keys of `models`, and build them
+    again on exit: one index build after a bulk load is far cheaper than maintaining
+    every index (three of them trigram GINs) row by row, and one join validates a
+    foreign key faster than a trigger per row. Unique indexes stay, so they keep
+    guarding the load. PostgreSQL only, inside the caller's transaction: the tables
+    are locked until it commits, and a failure rolls all of it back.
+    """
+    tables = [model._meta.db_table for model in models]
+    cursor.execute(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+        "WHERE indrelid = ANY(%s::regclass[]) AND NOT indisunique AND NOT indisprimary",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = ANY(%s::regclass[]) AND contype = 'f'",
+        [tables],
+    )
+    foreign_keys = cursor.fetchall()
+    for table, name, _ in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _ in indexes:
+        cursor.execute(f"DROP INDEX {name}")
+    yield
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    for _, definition in indexes:
+        cursor.execute(definition)
+    for table, name, definition in foreign_keys:
+        cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
 class Command(BaseCommand):
     help = (
         "Create demo users (each with a profile) and their orders. On PostgreSQL the rows "
@@ -161,10 +197,12 @@ class Command(BaseCommand):
         now = datetime.now(UTC)
         progress = tqdm(total=count, unit="users", disable=self.verbosity < 1, file=self.stderr._out)
         user_table = User._meta.db_table
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor, ExitStack() as stack:
             if connection.vendor == "postgresql":
                 # New ids are chosen here, so no other writer may take one meanwhile.
                 cursor.execute(f"LOCK TABLE {user_table} IN SHARE ROW EXCLUSIVE MODE")
+                if count >= BULK_LOAD_THRESHOLD:
+                    stack.enter_context(deferred_indexes(cursor, (User, Profile, Order)))
             last_id = User.objects.order_by("-id").values_list("id", flat=True).first() or 0
             users = demo_users(rng, last_id + 1, count, now)
             remaining = count
