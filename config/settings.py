@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "User management for tables with millions of rows.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI's assets are served from the installed package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

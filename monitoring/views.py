@@ -1,18 +1,32 @@
 """Health endpoints: liveness without I/O, readiness with a short check of each service."""
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from config.celery import app as celery_app
 
 OK = "ok"
 SKIPPED = "skipped"
+
+
+def get_only(view):
+    """Like Django's require_GET, but the 405 is JSON like every answer under /api/."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return JsonResponse(
+                {"detail": f'Method "{request.method}" not allowed.'}, status=405, headers={"Allow": "GET, HEAD"}
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _error(exc: Exception) -> str:
@@ -52,13 +66,13 @@ def check_broker() -> str:
 
 
 @never_cache
-@require_GET
+@get_only
 def live(request):
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
-@require_GET
+@get_only
 def ready(request):
     checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
     failing = [name for name, result in checks.items() if result not in (OK, SKIPPED)]

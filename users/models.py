@@ -6,6 +6,8 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+EMAIL_UNIQUE_CONSTRAINT = "users_user_email_ci_unique"
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -61,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
-                name="users_user_email_ci_unique",
+                name=EMAIL_UNIQUE_CONSTRAINT,
                 violation_error_message="A user with that email already exists.",
             ),
         ]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from users.models import Profile, Role, User
+from users.models import EMAIL_UNIQUE_CONSTRAINT, Profile, Role, User
 from users.permissions import ensure_can_change, ensure_can_delete
 
 USER_FIELDS = ("username", "email", "full_name", "role", "is_active")
@@ -20,11 +20,16 @@ Precondition = Callable[[User], None]
 
 
 def _unique_violation(exc: IntegrityError) -> ValidationError:
-    """Translate a unique-constraint race into the field error a client can act on."""
-    message = str(exc)
-    if "email" in message:
+    """Translate a unique-constraint race into the field error a client can act on.
+
+    PostgreSQL names the violated constraint; SQLite only says it in the message, which
+    (unlike PostgreSQL's) does not quote the offending value.
+    """
+    diagnostics = getattr(exc.__cause__, "diag", None)
+    constraint = getattr(diagnostics, "constraint_name", None) or str(exc)
+    if EMAIL_UNIQUE_CONSTRAINT in constraint:
         return ValidationError({"email": ["A user with that email already exists."]})
-    if "username" in message:
+    if "username" in constraint:
         return ValidationError({"username": ["A user with that username already exists."]})
     raise exc
 
@@ -81,7 +86,7 @@ def user_update(
 ) -> User:
     """Apply the given fields (and nested `profile` fields) to a user, row locked."""
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("profile").get(pk=user_id)
+        user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user_id)
         ensure_can_change(actor, user, data.get("role"))
         if precondition is not None:
             precondition(user)
@@ -100,7 +105,7 @@ def user_delete(*, actor: User, user_id: int, precondition: Precondition | None 
     """Delete a user with its profile, orders and token."""
     ensure_can_delete(actor)
     with transaction.atomic():
-        user = User.objects.select_for_update().select_related("profile").get(pk=user_id)
+        user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user_id)
         if precondition is not None:
             precondition(user)
         user.delete()
