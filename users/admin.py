@@ -5,17 +5,24 @@ import json
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import OperationalError, connections, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from rest_framework.authtoken.admin import TokenAdmin as BaseTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from users import services
 from users.models import Order, Profile, User
 
 EXACT_COUNT_BELOW = 50_000
 COUNT_TIMEOUT_MS = 200
+
+admin.site.site_header = admin.site.site_title = "Userbase admin"
+# Roles decide what a user may do; Django's groups would be a second, unused system.
+admin.site.unregister(Group)
 
 
 class EstimatedCountPaginator(Paginator):
@@ -91,6 +98,7 @@ class UserAdmin(BaseUserAdmin):
     filter_horizontal = ()
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # a facet is a COUNT per filter choice
     list_per_page = 50
     actions = ["activate", "deactivate"]
 
@@ -129,9 +137,23 @@ class OrderAdmin(admin.ModelAdmin):
     ordering = ("-created_at", "-id")
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
 
     @admin.display(description="User", ordering="user__username")
     def user_link(self, order: Order) -> str:
         url = reverse("admin:users_user_change", args=[order.user_id])
         return format_html('<a href="{}">{}</a>', url, order.user.username)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class TokenAdmin(BaseTokenAdmin):
+    """DRF's token admin with the user picked by id: a select of every user would list millions."""
+
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False

@@ -132,3 +132,12 @@ def test_order_admin_lists_orders_with_user_links(admin_browser, django_assert_m
         response = admin_browser.get(reverse("admin:users_order_changelist"))
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == Order.objects.count()
+
+
+def test_token_add_page_picks_the_user_by_id_not_from_a_list(admin_browser):
+    UserFactory.create_batch(5)
+    response = admin_browser.get(reverse("admin:authtoken_tokenproxy_add"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="vForeignKeyRawIdAdminField"' in content
+    assert "<option" not in content.split('name="user"')[1].split("</div>")[0]

@@ -1,8 +1,8 @@
 """seed_demo: fill the database with realistic demo users, profiles and orders, fast."""
 
-import io
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -53,6 +53,7 @@ USER_COLUMNS = (
 )
 PROFILE_COLUMNS = ("user_id", "department", "phone", "location", "bio")
 ORDER_COLUMNS = ("user_id", "status", "amount", "created_at")
+TABLES = ((User, USER_COLUMNS), (Profile, PROFILE_COLUMNS), (Order, ORDER_COLUMNS))
 
 
 def _copy_text(value) -> str:
@@ -103,11 +104,57 @@ def demo_users(rng: random.Random, first_id: int, count: int, now: datetime) -> 
         )
 
 
-def demo_orders(rng: random.Random, user: DemoUser, per_user: int, now: datetime) -> Iterator[tuple]:
-    for _ in range(per_user):
-        created_at = user.created_at + (now - user.created_at) * rng.random()
-        amount = Decimal(rng.randrange(500, 50000)) / 100
-        yield (user.id, rng.choice(STATUSES), amount, created_at)
+def demo_rows(rng: random.Random, batch: list[DemoUser], per_user: int, now: datetime) -> list[list[tuple]]:
+    """Rows for each of TABLES, in their column order."""
+    users = [
+        (
+            u.id,
+            u.password,
+            False,
+            u.username,
+            u.email,
+            u.full_name,
+            u.role,
+            u.is_active,
+            u.created_at,
+            u.created_at,
+            u.last_login_at,
+        )
+        for u in batch
+    ]
+    profiles = [(u.id, u.department, u.phone, u.location, "") for u in batch]
+    orders = [
+        (
+            u.id,
+            rng.choice(STATUSES),
+            Decimal(rng.randrange(500, 50000)) / 100,
+            u.created_at + (now - u.created_at) * rng.random(),
+        )
+        for u in batch
+        for _ in range(per_user)
+    ]
+    return [users, profiles, orders]
+
+
+def copy_text(rows: list[tuple]) -> str:
+    """Rows in COPY's text format (demo values hold no tabs, newlines or backslashes)."""
+    return "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
+
+
+def insert_params(rows: list[tuple]) -> list[tuple]:
+    """Rows as INSERT parameters, adapted the way Django adapts them for the database."""
+    ops = connection.ops
+    return [
+        tuple(
+            ops.adapt_datetimefield_value(value)
+            if isinstance(value, datetime)
+            else ops.adapt_decimalfield_value(value)
+            if isinstance(value, Decimal)
+            else value
+            for value in row
+        )
+        for row in rows
+    ]
 
 
 @contextmanager
@@ -194,50 +241,37 @@ class Command(BaseCommand):
             self._demo_admin()
 
     def _seed(self, rng: random.Random, count: int, per_user: int, batch_size: int) -> None:
+        """Load in batches; a helper thread prepares the next batch while the database
+        ingests the current one (the driver releases the GIL while it waits)."""
         now = datetime.now(UTC)
         progress = tqdm(total=count, unit="users", disable=self.verbosity < 1, file=self.stderr._out)
+        postgresql = connection.vendor == "postgresql"
+        encode = copy_text if postgresql else insert_params
         user_table = User._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor, ExitStack() as stack:
-            if connection.vendor == "postgresql":
+            if postgresql:
                 # New ids are chosen here, so no other writer may take one meanwhile.
                 cursor.execute(f"LOCK TABLE {user_table} IN SHARE ROW EXCLUSIVE MODE")
                 if count >= BULK_LOAD_THRESHOLD:
                     stack.enter_context(deferred_indexes(cursor, (User, Profile, Order)))
             last_id = User.objects.order_by("-id").values_list("id", flat=True).first() or 0
             users = demo_users(rng, last_id + 1, count, now)
-            remaining = count
-            while remaining:
-                batch = [next(users) for _ in range(min(batch_size, remaining))]
-                remaining -= len(batch)
-                self._write(
-                    cursor,
-                    User,
-                    USER_COLUMNS,
-                    (
-                        (
-                            u.id,
-                            u.password,
-                            False,
-                            u.username,
-                            u.email,
-                            u.full_name,
-                            u.role,
-                            u.is_active,
-                            u.created_at,
-                            u.created_at,
-                            u.last_login_at,
-                        )
-                        for u in batch
-                    ),
-                )
-                self._write(
-                    cursor, Profile, PROFILE_COLUMNS, ((u.id, u.department, u.phone, u.location, "") for u in batch)
-                )
-                self._write(
-                    cursor, Order, ORDER_COLUMNS, (order for u in batch for order in demo_orders(rng, u, per_user, now))
-                )
-                progress.update(len(batch))
-            if connection.vendor == "postgresql":
+
+            def prepare(size: int) -> list:
+                batch = [next(users) for _ in range(size)]
+                return [encode(rows) for rows in demo_rows(rng, batch, per_user, now)]
+
+            sizes = [min(batch_size, count - start) for start in range(0, count, batch_size)]
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pending = pool.submit(prepare, sizes[0])
+                for index, size in enumerate(sizes):
+                    payloads = pending.result()
+                    if index + 1 < len(sizes):
+                        pending = pool.submit(prepare, sizes[index + 1])
+                    for (model, columns), payload in zip(TABLES, payloads, strict=True):
+                        self._load(cursor, model, columns, payload)
+                    progress.update(size)
+            if postgresql:
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {user_table}))",
                     [user_table],
@@ -245,32 +279,15 @@ class Command(BaseCommand):
         progress.close()
 
     @staticmethod
-    def _write(cursor, model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
-        """COPY on PostgreSQL (text format: demo values hold no tabs, newlines or
-        backslashes); a multi-row INSERT elsewhere."""
-        table = model._meta.db_table
+    def _load(cursor, model, columns: tuple[str, ...], payload) -> None:
+        """COPY on PostgreSQL; a multi-row INSERT elsewhere."""
+        table, column_list = model._meta.db_table, ", ".join(columns)
         if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join(_copy_text(value) for value in row))
-                buffer.write("\n")
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                copy.write(buffer.getvalue())
-            return
-        ops = connection.ops
-        adapted = [
-            tuple(
-                ops.adapt_datetimefield_value(value)
-                if isinstance(value, datetime)
-                else ops.adapt_decimalfield_value(value)
-                if isinstance(value, Decimal)
-                else value
-                for value in row
-            )
-            for row in rows
-        ]
-        placeholders = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", adapted)
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                copy.write(payload)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", payload)
 
     def _demo_admin(self) -> None:
         admin = User.objects.filter(username="admin").first()
