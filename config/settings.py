@@ -65,7 +65,7 @@ if not SECRET_KEY:
             "SECRET_KEY must be set when DATABASE_URL is (only the embedded default has a built-in key)."
         )
     SECRET_KEY = EMBEDDED_SECRET_KEY
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
