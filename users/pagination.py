@@ -78,7 +78,8 @@ class KeysetPagination(BasePagination):
 
         field = self.ordering.field
         nullable = queryset.model._meta.get_field(field).null
-        scan_descending = self.ordering.descending != (position is not None and position.reverse)
+        reverse_page = position is not None and position.reverse
+        scan_descending = self.ordering.descending != reverse_page
         order_by = [self._order_expression(field, scan_descending, nullable)]
         if field != "id":
             order_by.append(self._order_expression("id", scan_descending, False))
@@ -87,11 +88,10 @@ class KeysetPagination(BasePagination):
         rows = list(queryset.order_by(*order_by)[: self.page_size + 1])
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
-        if position is not None and position.reverse:
+        if reverse_page:
             rows.reverse()
 
         self.next_position = self.previous_position = None
-        reverse_page = position is not None and position.reverse
         if rows:
             first, last = self._position(rows[0], True), self._position(rows[-1], False)
             self.next_position = last if (has_more or reverse_page) else None
