@@ -56,7 +56,7 @@ ORDER_COLUMNS = ("user_id", "status", "amount", "created_at")
 TABLES = ((User, USER_COLUMNS), (Profile, PROFILE_COLUMNS), (Order, ORDER_COLUMNS))
 
 
-def _copy_text(value) -> str:
+def _copy_value(value) -> str:
     if value is None:
         return r"\N"
     if isinstance(value, bool):
@@ -138,7 +138,7 @@ def demo_rows(rng: random.Random, batch: list[DemoUser], per_user: int, now: dat
 
 def copy_text(rows: list[tuple]) -> str:
     """Rows in COPY's text format (demo values hold no tabs, newlines or backslashes)."""
-    return "".join("\t".join(_copy_text(value) for value in row) + "\n" for row in rows)
+    return "".join("\t".join(_copy_value(value) for value in row) + "\n" for row in rows)
 
 
 def insert_params(rows: list[tuple]) -> list[tuple]:
@@ -253,7 +253,7 @@ class Command(BaseCommand):
                 # New ids are chosen here, so no other writer may take one meanwhile.
                 cursor.execute(f"LOCK TABLE {user_table} IN SHARE ROW EXCLUSIVE MODE")
                 if count >= BULK_LOAD_THRESHOLD:
-                    stack.enter_context(deferred_indexes(cursor, (User, Profile, Order)))
+                    stack.enter_context(deferred_indexes(cursor, [model for model, _ in TABLES]))
             last_id = User.objects.order_by("-id").values_list("id", flat=True).first() or 0
             users = demo_users(rng, last_id + 1, count, now)
 
@@ -269,7 +269,7 @@ class Command(BaseCommand):
                     if index + 1 < len(sizes):
                         pending = pool.submit(prepare, sizes[index + 1])
                     for (model, columns), payload in zip(TABLES, payloads, strict=True):
-                        self._load(cursor, model, columns, payload)
+                        self._load(cursor, model, columns, payload, copy=postgresql)
                     progress.update(size)
             if postgresql:
                 cursor.execute(
@@ -279,12 +279,12 @@ class Command(BaseCommand):
         progress.close()
 
     @staticmethod
-    def _load(cursor, model, columns: tuple[str, ...], payload) -> None:
-        """COPY on PostgreSQL; a multi-row INSERT elsewhere."""
+    def _load(cursor, model, columns: tuple[str, ...], payload, *, copy: bool) -> None:
+        """COPY (PostgreSQL) the text of `copy_text`, or INSERT the rows of `insert_params`."""
         table, column_list = model._meta.db_table, ", ".join(columns)
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                copy.write(payload)
+        if copy:
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as stream:
+                stream.write(payload)
         else:
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", payload)
