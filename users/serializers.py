@@ -7,7 +7,7 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from users.fieldsets import SelectableFieldsMixin
+from api.fieldsets import SelectableFieldsMixin
 from users.models import Order, Profile, User
 
 

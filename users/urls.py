@@ -3,7 +3,7 @@
 from django.urls import re_path
 from rest_framework.routers import DefaultRouter
 
-from users.views import USER_ID_PATTERN, OrderViewSet, TokenObtainView, UserViewSet
+from users.views import USER_ID_PATTERN, OrderViewSet, TokenObtainView, UserOrderViewSet, UserViewSet
 
 router = DefaultRouter()
 router.register("users", UserViewSet, basename="user")
@@ -13,7 +13,7 @@ urlpatterns = [
     re_path(r"^auth/token/$", TokenObtainView.as_view(), name="auth-token"),
     re_path(
         rf"^users/(?P<user_pk>{USER_ID_PATTERN})/orders/$",
-        OrderViewSet.as_view({"get": "list"}),
+        UserOrderViewSet.as_view({"get": "list"}),
         name="user-orders",
     ),
     *router.urls,

@@ -9,13 +9,13 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.conditional import ConditionalGetMixin, etag_for, require_if_match
+from api.fieldsets import EXPAND_PARAM, FIELDS_PARAM, OMIT_PARAM, QUERY_PARAMS, FieldSelection
+from api.pagination import KeysetPagination
+from api.params import StrictQueryParamsMixin
 from users import selectors, services
-from users.conditional import ConditionalGetMixin, etag_for, require_if_match
-from users.fieldsets import EXPAND_PARAM, FIELDS_PARAM, OMIT_PARAM, QUERY_PARAMS, FieldSelection
-from users.filters import OrderFilter, UserFilter
+from users.filters import OrderFilter, UserFilter, UserOrderFilter
 from users.models import Order, User
-from users.pagination import KeysetPagination
-from users.params import StrictQueryParamsMixin
 from users.serializers import (
     OrderSerializer,
     StatsSerializer,
@@ -161,3 +161,9 @@ class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.Generic
             raise Http404
         page = self.paginate_queryset(self.filter_queryset(selectors.order_list(user_id=user_id)))
         return self.get_paginated_response(OrderSerializer(page, many=True).data)
+
+
+class UserOrderViewSet(OrderViewSet):
+    """One user's orders: the same listing without the `user` filter, which the URL sets."""
+
+    filterset_class = UserOrderFilter

@@ -8,7 +8,7 @@ from django.db import OperationalError
 from django.test import RequestFactory
 from django.utils import timezone
 
-from config.errors import server_error
+from api.errors import server_error
 from monitoring import views as health_views
 from users import views as user_views
 from users.models import Order, OrderStatus, Role, User
@@ -259,6 +259,31 @@ def test_bad_order_parameters_are_a_400_naming_them(user_client, params, named):
 
     assert response.status_code == 400
     assert set(response.json()) == {named}
+
+
+@pytest.mark.django_db
+def test_the_user_route_refuses_a_user_filter(user_client):
+    owner, other = UserFactory(), UserFactory()
+
+    response = user_client.get(f"/api/v1/users/{owner.pk}/orders/", {"user": other.pk})
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"user"}
+    assert "user" not in response.json()["user"][0].split("Accepted:")[1]
+
+
+@pytest.mark.django_db
+def test_a_cursor_of_one_users_orders_is_refused_for_another_user(user_client):
+    owner, other = UserFactory(), UserFactory()
+    OrderFactory.create_batch(2, user=owner)
+    OrderFactory.create_batch(2, user=other)
+    link = user_client.get(f"/api/v1/users/{owner.pk}/orders/", {"page_size": 1}).json()["next"]
+    cursor = link.split("cursor=")[1].split("&")[0]
+
+    response = user_client.get(f"/api/v1/users/{other.pk}/orders/?page_size=1&cursor={cursor}")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"cursor"}
 
 
 @pytest.mark.django_db

@@ -257,6 +257,34 @@ def test_cursor_that_decodes_to_a_malformed_position_is_rejected(api, payload):
     assert rejected(api.get(URL, {"cursor": cursor}), "cursor")
 
 
+@pytest.mark.parametrize(
+    ("first", "then"),
+    [
+        pytest.param({"search": "user"}, {}, id="filter-dropped"),
+        pytest.param({}, {"search": "user"}, id="filter-added"),
+        pytest.param({"search": "user"}, {"search": "use"}, id="filter-changed"),
+        pytest.param({"role": "user"}, {"role": "user,manager"}, id="list-changed"),
+    ],
+)
+def test_cursor_sent_with_other_filters_is_rejected(api, first, then):
+    UserFactory.create_batch(4)
+    link = api.get(URL, {"page_size": 2, **first}).json()["next"]
+
+    response = api.get(URL, {"page_size": 2, **then, "cursor": cursor_of(link)})
+
+    assert "other filters" in rejected(response, "cursor")
+
+
+def test_cursor_keeps_working_when_only_the_presentation_changes(api):
+    UserFactory.create_batch(4)
+    link = api.get(URL, {"page_size": 2, "search": "user"}).json()["next"]
+
+    response = api.get(URL, {"search": "user", "page_size": 3, "fields": "id", "cursor": cursor_of(link)})
+
+    assert response.status_code == 200
+    assert [set(row) for row in response.json()["results"]] == [{"id"}, {"id"}]
+
+
 def test_cursor_from_the_orders_list_is_rejected(api, reader):
     OrderFactory.create_batch(2, user=reader)
     orders_next = api.get("/api/v1/orders/", {"page_size": 1}).json()["next"]

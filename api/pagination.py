@@ -8,6 +8,8 @@ Nullable columns sort NULLS LAST ascending and NULLS FIRST descending, as Postgr
 indexes do, on every database.
 """
 
+import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +26,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from users.filters import FALSE_VALUES, TRUE_VALUES
+from api.values import BOOLEAN_HELP, parse_bool
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class Position:
 class KeysetPagination(BasePagination):
     """Reads `ordering`, `page_size`, `cursor` and `include_total`.
 
-    The view declares `ordering_fields` and `default_ordering`.
+    The view declares `ordering_fields` and `default_ordering`, and may have a
+    `filterset_class`: a cursor carries a fingerprint of those filters (and of the
+    view's URL arguments) and is refused under any others.
     """
 
     cursor_query_param = "cursor"
@@ -59,20 +63,21 @@ class KeysetPagination(BasePagination):
 
     query_params = (cursor_query_param, page_size_query_param, ordering_query_param, total_query_param)
 
+    ordering: Ordering | None = None
+
     def get_ordering(self, request, view) -> Ordering:
-        raw = request.query_params.get(self.ordering_query_param, "").strip() or view.default_ordering
-        field = raw.removeprefix("-")
-        if field not in view.ordering_fields:
-            raise ValidationError(
-                {self.ordering_query_param: [f"Unknown ordering {raw!r}. Allowed: {self._allowed(view)}."]}
-            )
-        return Ordering(field=field, descending=raw.startswith("-"))
+        """The requested ordering, parsed once per request: the view needs it first, to
+        choose the columns to load, and the paginator again to order by it."""
+        if self.ordering is None:
+            self.ordering = self._parse_ordering(request, view)
+        return self.ordering
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:
         self.request = request
         self._model = queryset.model
-        self.ordering = self.get_ordering(request, view)
+        self.get_ordering(request, view)
         self.page_size = self._page_size(request)
+        self.fingerprint = self._fingerprint(request, view)
         position = self._decode(request, queryset.model)
         self.total = queryset.count() if self._include_total(request) else None
 
@@ -138,6 +143,25 @@ class KeysetPagination(BasePagination):
 
     # --- internals -------------------------------------------------------------
 
+    def _parse_ordering(self, request, view) -> Ordering:
+        raw = request.query_params.get(self.ordering_query_param, view.default_ordering).strip()
+        field = raw.removeprefix("-")
+        if field not in view.ordering_fields:
+            raise ValidationError(
+                {self.ordering_query_param: [f"Unknown ordering {raw!r}. Allowed: {self._allowed(view)}."]}
+            )
+        return Ordering(field=field, descending=raw.startswith("-"))
+
+    @staticmethod
+    def _fingerprint(request, view) -> str:
+        """A short digest of the filters and URL arguments a page was listed under."""
+        filterset_class = getattr(view, "filterset_class", None)
+        names = filterset_class.base_filters if filterset_class is not None else ()
+        filters = sorted((name, request.query_params[name]) for name in names if name in request.query_params)
+        kwargs = sorted((name, str(value)) for name, value in view.kwargs.items())
+        digest = hashlib.sha256(json.dumps([filters, kwargs]).encode()).hexdigest()
+        return digest[:16]
+
     def _allowed(self, view) -> str:
         return ", ".join(f"{name}, -{name}" for name in view.ordering_fields)
 
@@ -154,12 +178,10 @@ class KeysetPagination(BasePagination):
         return min(size, self.max_page_size)
 
     def _include_total(self, request) -> bool:
-        raw = request.query_params.get(self.total_query_param, "false").strip().lower()
-        if raw in TRUE_VALUES:
-            return True
-        if raw in FALSE_VALUES:
-            return False
-        raise ValidationError({self.total_query_param: ["Use true or false."]})
+        try:
+            return parse_bool(request.query_params.get(self.total_query_param, "false"))
+        except ValueError:
+            raise ValidationError({self.total_query_param: [BOOLEAN_HELP]}) from None
 
     def _salt(self, model: type[models.Model]) -> str:
         return f"userbase.cursor.{model._meta.label_lower}"
@@ -173,9 +195,15 @@ class KeysetPagination(BasePagination):
             payload = signing.loads(raw, salt=self._salt(model))
         except signing.BadSignature:
             raise invalid from None
-        if not isinstance(payload, dict) or payload.get("o") != self.ordering.param:
+        if not isinstance(payload, dict):
+            raise invalid
+        if payload.get("o") != self.ordering.param:
             raise ValidationError(
                 {self.cursor_query_param: ["This cursor belongs to another ordering; start again from the first page."]}
+            )
+        if payload.get("f") != self.fingerprint:
+            raise ValidationError(
+                {self.cursor_query_param: ["This cursor belongs to other filters; start again from the first page."]}
             )
         value, row_id, reverse = payload.get("v"), payload.get("i"), payload.get("r")
         if not isinstance(row_id, int) or not isinstance(reverse, bool):
@@ -204,7 +232,7 @@ class KeysetPagination(BasePagination):
             value = value.isoformat()
         elif isinstance(value, Decimal):
             value = str(value)
-        payload = {"o": self.ordering.param, "v": value, "i": position.id, "r": position.reverse}
+        payload = {"o": self.ordering.param, "f": self.fingerprint, "v": value, "i": position.id, "r": position.reverse}
         token = signing.dumps(payload, salt=self._salt(self._model), compress=True)
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
 

@@ -1,0 +1,1 @@
+"""Generic REST plumbing for every app: pagination, field selection, strict parameters, ETags, errors."""

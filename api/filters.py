@@ -1,0 +1,94 @@
+"""Strict query-string filter fields: every bad value is an error that names its parameter."""
+
+from datetime import UTC, timedelta
+
+import django_filters
+from django import forms
+
+from api.values import BOOLEAN_HELP, parse_bool
+
+MAX_BIGINT = 2**63 - 1
+# PostgreSQL stores UTC offsets up to 15:59; real time zones stay within -12:00 and +14:00.
+MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
+
+
+class StrictBooleanField(forms.Field):
+    """true/false, 1/0 or yes/no; anything else is an error rather than 'no filter'."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        try:
+            return parse_bool(str(value))
+        except ValueError:
+            raise forms.ValidationError(BOOLEAN_HELP) from None
+
+
+class CommaListField(forms.CharField):
+    """A comma-separated list; empty items are dropped."""
+
+    def __init__(self, *, choices=None, integers: bool = False, max_items: int | None = None, **kwargs):
+        self.choices = [value for value, _ in choices] if choices else None
+        self.integers = integers
+        self.max_items = max_items
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        if not items:
+            return None
+        if self.max_items is not None and len(items) > self.max_items:
+            raise forms.ValidationError(f"At most {self.max_items} values are allowed.")
+        if self.choices is not None:
+            unknown = [item for item in items if item not in self.choices]
+            if unknown:
+                raise forms.ValidationError(
+                    f"Unknown value(s): {', '.join(unknown)}. Allowed: {', '.join(self.choices)}."
+                )
+        if self.integers:
+            try:
+                numbers = [int(item) for item in items]
+            except ValueError:
+                raise forms.ValidationError("Give whole numbers separated by commas.") from None
+            if any(not 1 <= number <= MAX_BIGINT for number in numbers):
+                raise forms.ValidationError("Ids are positive whole numbers.")
+            return numbers
+        return items
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """An ISO 8601 date or date-time that every database can compare with: kept away
+    from the calendar's edges, where time zone arithmetic overflows, and from UTC
+    offsets PostgreSQL cannot store. The value is passed on in UTC."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None:
+            return None
+        if not 1900 <= result.year <= 9000:
+            raise forms.ValidationError("Give a date between the years 1900 and 9000.")
+        offset = result.utcoffset()
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise forms.ValidationError("Give a UTC offset between -15:59 and +15:59.")
+        return result.astimezone(UTC) if offset is not None else result
+
+
+class IntegerFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+
+class DateTimeFilter(django_filters.Filter):
+    field_class = BoundedDateTimeField
+
+
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class CommaListFilter(django_filters.Filter):
+    field_class = CommaListField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
