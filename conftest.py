@@ -3,10 +3,12 @@
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from users.models import Role
+from users.signals import users_changed
 from users.tests.factories import UserFactory
 
 
@@ -70,3 +72,27 @@ def user_client(plain_user) -> APIClient:
 def client_for():
     """Build an authenticated API client for any user."""
     return _client_for
+
+
+@pytest.fixture
+def announced(django_capture_on_commit_callbacks):
+    """`announced(write)` runs `write()`, then its on-commit callbacks as a commit
+    would, and returns how many times users_changed was sent."""
+    sent = []
+
+    def receiver(sender, **kwargs):
+        sent.append(sender)
+
+    def count(write) -> int:
+        # The test's transaction never commits: forget the setup's callbacks as a commit
+        # would, before and after.
+        sent.clear()
+        connection.run_on_commit.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            write()
+        connection.run_on_commit.clear()
+        return len(sent)
+
+    users_changed.connect(receiver)
+    yield count
+    users_changed.disconnect(receiver)

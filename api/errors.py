@@ -3,19 +3,28 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.views import defaults
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
+
+from api.exceptions import Conflict
 
 API_PREFIX = "/api/"
 
 
+class ConflictError(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 def api_exception_handler(exc, context):
-    """DRF's handler, plus Django ValidationErrors raised by services (400) and the
-    current ETag on a failed precondition (412)."""
+    """DRF's handler, plus what services raise: Django ValidationErrors (400) and
+    Conflicts (409); a failed precondition (412) carries the current ETag."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": " ".join(exc.messages)}
         )
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(str(exc))
     response = exception_handler(exc, context)
     etag = getattr(exc, "etag", None)
     if response is not None and etag:

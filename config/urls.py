@@ -12,7 +12,7 @@ urlpatterns = [
     path("health/", include(("monitoring.urls", "monitoring"), namespace="root-health")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("api-auth/", include("rest_framework.urls")),
+    path("api-auth/", include("users.auth_urls")),
     path("admin/", admin.site.urls),
 ]
 

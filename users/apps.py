@@ -1,6 +1,7 @@
 """The users app: the user model, its REST API, admin and commands."""
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class UsersConfig(AppConfig):
@@ -8,4 +9,11 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from users import signals  # noqa: F401
+        from users import receivers  # noqa: F401
+
+
+class UserbaseAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the project's admin site as the default one."""
+
+    default = False  # UsersConfig stays the default of this module
+    default_site = "users.admin_site.UserbaseAdminSite"

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models.functions import Lower
 
 EMAIL_UNIQUE_CONSTRAINT = "users_user_email_ci_unique"
+SUPERUSER_IS_ADMIN_CONSTRAINT = "users_user_superuser_is_admin"
+BIO_MAX_LENGTH = 2000
+PASSWORD_MAX_LENGTH = 128  # what is hashed; the column holds the hash
 
 
 class Role(models.TextChoices):
@@ -16,19 +19,17 @@ class Role(models.TextChoices):
 
 
 class UserManager(BaseUserManager["User"]):
+    """Django's hooks for creating users (createsuperuser, tests) hand over to the services."""
+
     use_in_migrations = True
 
     def create_user(self, username: str, email: str, password: str | None = None, **extra) -> "User":
-        user = self.model(username=username, email=self.normalize_email(email), **extra)
-        user.set_password(password)  # None gives an unusable password
-        user.save(using=self._db)
-        Profile.objects.create(user=user)
-        return user
+        from users import services  # services import this module
+
+        return services.user_create(actor=None, username=username, email=email, password=password, **extra)
 
     def create_superuser(self, username: str, email: str, password: str | None = None, **extra) -> "User":
-        extra.setdefault("role", Role.ADMIN)
-        extra["is_superuser"] = True
-        return self.create_user(username, email, password, **extra)
+        return self.create_user(username, email, password, **{**extra, "is_superuser": True})
 
     def get_by_natural_key(self, username: str) -> "User":
         return self.get(username=username)
@@ -65,6 +66,11 @@ class User(AbstractBaseUser, PermissionsMixin):
                 Lower("email"),
                 name=EMAIL_UNIQUE_CONSTRAINT,
                 violation_error_message="A user with that email already exists.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_superuser=False) | models.Q(role=Role.ADMIN),
+                name=SUPERUSER_IS_ADMIN_CONSTRAINT,
+                violation_error_message="A superuser's role is always admin.",
             ),
         ]
         indexes = [
@@ -111,7 +117,7 @@ class Profile(models.Model):
     department = models.CharField(max_length=100, blank=True, default="")
     phone = models.CharField(max_length=32, blank=True, default="")
     location = models.CharField(max_length=100, blank=True, default="")
-    bio = models.TextField(blank=True, default="")
+    bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
 
     class Meta:
         indexes = [models.Index(fields=["department"], name="profiles_department_idx")]

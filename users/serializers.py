@@ -2,13 +2,11 @@
 
 from collections.abc import Mapping
 
-from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import ASCIIUsernameValidator
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from api.fieldsets import SelectableFieldsMixin
-from users.models import Order, Profile, User
+from users.models import PASSWORD_MAX_LENGTH, Order, Profile, User
 
 
 class StrictInputMixin:
@@ -25,6 +23,14 @@ class StrictInputMixin:
                 writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
                 raise serializers.ValidationError({name: [f"Unknown field. Accepted: {writable}."] for name in unknown})
         return super().to_internal_value(data)
+
+
+class PasswordField(serializers.CharField):
+    """A new password: write-only, taken as typed. The configured password validators
+    judge it in the services, where the user it belongs to is known."""
+
+    def __init__(self, **kwargs):
+        super().__init__(write_only=True, trim_whitespace=False, max_length=PASSWORD_MAX_LENGTH, **kwargs)
 
 
 class ProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
@@ -64,9 +70,7 @@ class UserDetailSerializer(UserSerializer):
 class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """What POST, PUT and PATCH accept; the password is write-only."""
 
-    password = serializers.CharField(
-        write_only=True, required=False, allow_null=True, trim_whitespace=False, max_length=128
-    )
+    password = PasswordField(required=False)
     profile = ProfileSerializer(required=False)
 
     class Meta:
@@ -89,18 +93,10 @@ class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         # service turns a violation into a field error, races included.
         extra_kwargs = {"username": {"validators": [ASCIIUsernameValidator()]}}
 
-    def validate_password(self, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                validate_password(value)
-            except DjangoValidationError as exc:
-                raise serializers.ValidationError(list(exc.messages)) from exc
-        return value
-
 
 class TokenObtainSerializer(StrictInputMixin, serializers.Serializer):
     username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
+    password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 
 
 class TokenSerializer(serializers.Serializer):

@@ -1,22 +1,267 @@
-"""Every write to users goes through these functions: each one owns its transaction."""
+"""Every write to users and profiles goes through these functions.
 
-from collections.abc import Callable, Iterable, Mapping
+Each one owns its transaction, applies the role rules (for an `actor`; None is the
+system itself: commands, createsuperuser, imports) and the account rules, and announces
+the change once the transaction commits (`users.signals.users_changed`).
+"""
+
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, password_validation, user_logged_in
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from api.exceptions import Conflict
 from users.models import EMAIL_UNIQUE_CONSTRAINT, Profile, Role, User
-from users.permissions import ensure_can_change, ensure_can_delete
+from users.permissions import ensure_can_change, ensure_can_create, ensure_can_delete
+from users.signals import users_changed
 
 USER_FIELDS = ("username", "email", "full_name", "role", "is_active")
 PROFILE_FIELDS = ("department", "phone", "location", "bio")
+ACTIVE_ADMINS = Q(is_active=True) & (Q(role=Role.ADMIN) | Q(is_superuser=True))
+# Any constant works: it names the one advisory lock that serializes admin removals.
+ADMINS_LOCK_KEY = 0x75736572
 
 # A check run on the locked row before a write (the API's If-Match); it raises to refuse.
 Precondition = Callable[[User], None]
+
+
+# --- announcing --------------------------------------------------------------------
+
+
+def announce_users_changed() -> None:
+    """Send `users_changed` once the current transaction commits (at once outside one).
+
+    Several writes inside one transaction announce once. A callback already waiting
+    is enough: it was registered in this savepoint, an outer one, or an inner one that
+    has been released (a rolled-back savepoint drops its callbacks), so it runs
+    whenever this write commits.
+    """
+    if any(callback is _send_users_changed for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_send_users_changed)
+
+
+def _send_users_changed() -> None:
+    users_changed.send(sender=User)
+
+
+# --- creating and changing -----------------------------------------------------------
+
+
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    email: str,
+    full_name: str = "",
+    role: str = Role.USER,
+    is_active: bool = True,
+    is_superuser: bool = False,
+    password: str | None = None,
+    profile: Mapping[str, Any] | None = None,
+) -> User:
+    """Create a user and its profile; without a password the user gets an unusable one.
+
+    Only the system (no actor) creates superusers, whose role is always admin.
+    """
+    if actor is not None:
+        ensure_can_create(actor, role)
+        if is_superuser:
+            raise Conflict("Superusers are created with the createsuperuser command.")
+    user = User(
+        username=username,
+        email=User.objects.normalize_email(email),
+        full_name=full_name,
+        role=Role.ADMIN if is_superuser else role,
+        is_active=is_active,
+        is_superuser=is_superuser,
+    )
+    if actor is not None and password is not None:
+        _validate_password(user, password)
+    user.set_password(password)
+    new_profile = Profile()
+    _apply(new_profile, profile or {}, PROFILE_FIELDS)
+    with transaction.atomic():
+        _save_user(user, new_profile)
+        announce_users_changed()
+    return user
+
+
+def user_update(
+    *,
+    actor: User | None,
+    user_id: int,
+    data: Mapping[str, Any],
+    precondition: Precondition | None = None,
+) -> User:
+    """Apply the given fields, a `password` and nested `profile` fields to a user, row locked."""
+    with transaction.atomic():
+        user = _locked(User.objects.select_related("profile").filter(pk=user_id)).get()
+        if actor is not None:
+            ensure_can_change(actor, user, data)
+        if precondition is not None:
+            precondition(user)
+        if user.is_superuser and data.get("role", Role.ADMIN) != Role.ADMIN:
+            raise Conflict("A superuser's role is always admin.")
+        was_active_admin = user.is_active and user.is_admin
+        if "email" in data:
+            data = {**data, "email": User.objects.normalize_email(data["email"])}
+        _apply(user, data, USER_FIELDS)
+        if was_active_admin and not (user.is_active and user.is_admin):
+            _ensure_admins_remain(actor=actor, losing=[user])
+        if data.get("password") is not None:
+            if actor is not None:
+                _validate_password(user, data["password"])
+            _set_password(user, data["password"])
+        profile = _profile_of(user)
+        _apply(profile, data.get("profile") or {}, PROFILE_FIELDS)
+        _save_user(user, profile)
+        announce_users_changed()
+    return user
+
+
+def user_set_password(*, user_id: int, password: str | None) -> User:
+    """Set a password (None: an unusable one) and revoke every API token of the user.
+
+    For the admin site and the changepassword command, which check who may do it.
+    """
+    with transaction.atomic():
+        user = _locked(User.objects.filter(pk=user_id)).get()
+        _set_password(user, password)
+        user.save(update_fields=["password", "updated_at"])
+        announce_users_changed()
+    return user
+
+
+def users_set_active(*, actor: User | None, user_ids: Iterable[int], is_active: bool) -> int:
+    """Activate or deactivate many users in one statement; returns how many changed."""
+    with transaction.atomic():
+        users = list(_locked(User.objects.filter(pk__in=list(user_ids)).exclude(is_active=is_active)))
+        if actor is not None:
+            for user in users:
+                ensure_can_change(actor, user, {"is_active": is_active})
+        if not is_active:
+            _ensure_admins_remain(actor=actor, losing=[user for user in users if user.is_admin])
+        changed = User.objects.filter(pk__in=[user.pk for user in users]).update(
+            is_active=is_active, updated_at=timezone.now()
+        )
+        if changed:
+            announce_users_changed()
+    return changed
+
+
+def user_record_login(*, user: User) -> None:
+    """Record the time of a successful login (token or session)."""
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(last_login_at=now)
+        announce_users_changed()
+    user.last_login_at = now
+
+
+# --- deleting ------------------------------------------------------------------------
+
+
+def user_delete(*, actor: User | None, user_id: int, precondition: Precondition | None = None) -> None:
+    """Delete a user with its profile, orders and token."""
+    if actor is not None:
+        ensure_can_delete(actor)
+    with transaction.atomic():
+        user = _locked(User.objects.select_related("profile").filter(pk=user_id)).get()
+        if precondition is not None:
+            precondition(user)
+        _delete([user], actor=actor)
+
+
+def users_delete(*, actor: User | None, user_ids: Iterable[int]) -> int:
+    """Delete many users at once; returns how many were deleted."""
+    if actor is not None:
+        ensure_can_delete(actor)
+    with transaction.atomic():
+        users = list(_locked(User.objects.filter(pk__in=list(user_ids))))
+        _delete(users, actor=actor)
+    return len(users)
+
+
+def _delete(users: Collection[User], *, actor: User | None) -> None:
+    if not users:
+        return
+    _ensure_admins_remain(actor=actor, losing=[user for user in users if user.is_active and user.is_admin])
+    User.objects.filter(pk__in=[user.pk for user in users]).delete()
+    announce_users_changed()
+
+
+# --- authentication ------------------------------------------------------------------
+
+
+def auth_token_obtain(*, request, username: str, password: str) -> Token:
+    """Check the credentials of an active user and return their API token."""
+    user = authenticate(request=request, username=username, password=password)
+    if user is None:
+        raise ValidationError("Unable to log in with the provided credentials.")
+    with transaction.atomic():
+        token, _ = Token.objects.get_or_create(user=user)
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return token
+
+
+# --- rules and helpers ----------------------------------------------------------------
+
+
+def users_delete_conflict(*, actor: User | None, users: Collection[User]) -> str | None:
+    """Why the account rules forbid deleting `users`, or None: for a page that asks
+    before it deletes."""
+    return _admins_conflict(actor=actor, losing=[user for user in users if user.is_active and user.is_admin])
+
+
+def _admins_conflict(*, actor: User | None, losing: Collection[User]) -> str | None:
+    """What is wrong with a write that deletes, deactivates or demotes the active admins
+    in `losing`: the actor losing its own admin rights, or no active admin left."""
+    if not losing:
+        return None
+    losing_ids = {user.pk for user in losing}
+    if actor is not None and actor.pk in losing_ids:
+        return "Admins cannot delete, deactivate or demote themselves; ask another admin."
+    if not User.objects.filter(ACTIVE_ADMINS).exclude(pk__in=losing_ids).exists():
+        return "This would leave no active admin: make another user an admin first."
+    return None
+
+
+def _ensure_admins_remain(*, actor: User | None, losing: Collection[User]) -> None:
+    """Raise Conflict (409) for what `_admins_conflict` finds. Removals of admins are
+    serialized first, so two of them cannot each count the other as the admin that
+    remains and then both commit."""
+    if not losing:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADMINS_LOCK_KEY])
+    conflict = _admins_conflict(actor=actor, losing=losing)
+    if conflict:
+        raise Conflict(conflict)
+
+
+def _locked(queryset):
+    return queryset.select_for_update(of=("self",))
+
+
+def _validate_password(user: User, password: str) -> None:
+    """Run the configured password validators, which compare it with the user's own
+    username, name and email (as the write leaves them)."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+
+
+def _set_password(user: User, password: str | None) -> None:
+    user.set_password(password)
+    Token.objects.filter(user=user).delete()
 
 
 def _unique_violation(exc: IntegrityError) -> ValidationError:
@@ -35,6 +280,7 @@ def _unique_violation(exc: IntegrityError) -> ValidationError:
 
 
 def _save_user(user: User, profile: Profile) -> None:
+    """Save a user with its profile: the one place that keeps a profile beside every user."""
     try:
         with transaction.atomic():
             user.save()
@@ -48,88 +294,6 @@ def _apply(instance: Any, data: Mapping[str, Any], names: Iterable[str]) -> None
     for name in names:
         if name in data:
             setattr(instance, name, data[name])
-
-
-def user_create(
-    *,
-    actor: User,
-    username: str,
-    email: str,
-    full_name: str = "",
-    role: str = Role.USER,
-    is_active: bool = True,
-    password: str | None = None,
-    profile: Mapping[str, Any] | None = None,
-) -> User:
-    """Create a user and its profile; without a password the user gets an unusable one."""
-    ensure_can_change(actor, None, role)
-    user = User(
-        username=username,
-        email=User.objects.normalize_email(email),
-        full_name=full_name,
-        role=role,
-        is_active=is_active,
-    )
-    user.set_password(password)
-    new_profile = Profile()
-    _apply(new_profile, profile or {}, PROFILE_FIELDS)
-    _save_user(user, new_profile)
-    return user
-
-
-def user_update(
-    *,
-    actor: User,
-    user_id: int,
-    data: Mapping[str, Any],
-    precondition: Precondition | None = None,
-) -> User:
-    """Apply the given fields (and nested `profile` fields) to a user, row locked."""
-    with transaction.atomic():
-        user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user_id)
-        ensure_can_change(actor, user, data.get("role"))
-        if precondition is not None:
-            precondition(user)
-        if "email" in data:
-            data = {**data, "email": User.objects.normalize_email(data["email"])}
-        _apply(user, data, USER_FIELDS)
-        if data.get("password") is not None:
-            user.set_password(data["password"])
-        profile = _profile_of(user)
-        _apply(profile, data.get("profile") or {}, PROFILE_FIELDS)
-        _save_user(user, profile)
-    return user
-
-
-def user_delete(*, actor: User, user_id: int, precondition: Precondition | None = None) -> None:
-    """Delete a user with its profile, orders and token."""
-    ensure_can_delete(actor)
-    with transaction.atomic():
-        user = User.objects.select_for_update(of=("self",)).select_related("profile").get(pk=user_id)
-        if precondition is not None:
-            precondition(user)
-        user.delete()
-
-
-def users_set_active(*, user_ids: Iterable[int], is_active: bool) -> int:
-    """Activate or deactivate many users in one statement; returns how many changed."""
-    with transaction.atomic():
-        return (
-            User.objects.filter(pk__in=user_ids)
-            .exclude(is_active=is_active)
-            .update(is_active=is_active, updated_at=timezone.now())
-        )
-
-
-def auth_token_obtain(*, request, username: str, password: str) -> Token:
-    """Check the credentials of an active user and return their API token."""
-    user = authenticate(request=request, username=username, password=password)
-    if user is None:
-        raise ValidationError("Unable to log in with the provided credentials.")
-    with transaction.atomic():
-        token, _ = Token.objects.get_or_create(user=user)
-        user_logged_in.send(sender=user.__class__, request=request, user=user)
-    return token
 
 
 def _profile_of(user: User) -> Profile:

@@ -1,14 +1,7 @@
-"""Side effects of auth events: record when a user last logged in."""
+"""Signals the users app sends: subscribe to them for side effects such as cache bumps."""
 
-from django.contrib.auth.signals import user_logged_in
-from django.dispatch import receiver
-from django.utils import timezone
+from django.dispatch import Signal
 
-from users.models import User
-
-
-@receiver(user_logged_in)
-def record_login_time(sender, request, user: User, **kwargs) -> None:
-    now = timezone.now()
-    User.objects.filter(pk=user.pk).update(last_login_at=now)
-    user.last_login_at = now
+# Sent once after a transaction that changed users or profiles commits (no arguments
+# besides the sender, the User model). See services.announce_users_changed().
+users_changed = Signal()

@@ -16,6 +16,7 @@ from api.params import StrictQueryParamsMixin
 from users import selectors, services
 from users.filters import OrderFilter, UserFilter, UserOrderFilter
 from users.models import Order, User
+from users.permissions import UserRolePermission
 from users.serializers import (
     OrderSerializer,
     StatsSerializer,
@@ -60,6 +61,7 @@ class TokenObtainView(APIView):
 )
 class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
     queryset = User.objects.all()
+    permission_classes = [UserRolePermission]
     serializer_class = UserSerializer
     pagination_class = KeysetPagination
     filterset_class = UserFilter
@@ -149,6 +151,7 @@ class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.Generic
     """Orders, all of them or one user's (`/users/{id}/orders/`)."""
 
     queryset = Order.objects.all()
+    permission_classes = [UserRolePermission]
     serializer_class = OrderSerializer
     pagination_class = KeysetPagination
     filterset_class = OrderFilter

@@ -114,8 +114,8 @@ def test_non_admins_cannot_use_the_admin(client, role):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_superuser_with_user_role_is_staff(client):
-    client.force_login(UserFactory(role=Role.USER, is_superuser=True))
+def test_a_superuser_is_staff(client):
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pass-word-123"))
     assert client.get(reverse("admin:users_user_changelist")).status_code == 200
 
 

@@ -104,13 +104,20 @@ def test_the_created_password_logs_in(admin_client, anon_client):
     assert "token" in response.json()
 
 
-@pytest.mark.parametrize("body", [new_user_body(password=None), {"username": "newcomer", "email": "n@example.com"}])
-def test_without_a_password_the_user_gets_an_unusable_one(admin_client, body):
-    response = admin_client.post(USERS_URL, body, format="json")
+def test_without_a_password_the_user_gets_an_unusable_one(admin_client):
+    response = admin_client.post(USERS_URL, {"username": "newcomer", "email": "n@example.com"}, format="json")
 
     assert response.status_code == 201
     assert "password" not in response.json()
     assert not User.objects.get(username="newcomer").has_usable_password()
+
+
+def test_a_null_password_is_a_400_rather_than_an_unusable_password(admin_client):
+    response = admin_client.post(USERS_URL, new_user_body(password=None), format="json")
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"password"}
+    assert not User.objects.filter(username="newcomer").exists()
 
 
 def test_a_weak_password_is_refused(admin_client):

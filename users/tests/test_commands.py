@@ -61,7 +61,7 @@ def test_if_empty_skips_when_users_exist():
     assert User.objects.count() == 3
 
 
-def test_demo_admin_needs_and_uses_the_configured_password(settings):
+def test_demo_admin_needs_the_configured_password_and_keeps_a_changed_one(settings):
     settings.DEMO_ADMIN_PASSWORD = ""
     with pytest.raises(CommandError, match="DEMO_ADMIN_PASSWORD"):
         call_command("seed_demo", users=0, demo_admin=True, verbosity=0)
@@ -69,12 +69,15 @@ def test_demo_admin_needs_and_uses_the_configured_password(settings):
     settings.DEMO_ADMIN_PASSWORD = "demo-secret"
     call_command("seed_demo", users=0, demo_admin=True, verbosity=0)
     admin = User.objects.get(username="admin")
-    assert admin.is_superuser and admin.is_admin and admin.check_password("demo-secret")
+    assert admin.is_superuser and admin.role == "admin" and admin.check_password("demo-secret")
     assert Profile.objects.filter(user=admin).exists()
 
-    settings.DEMO_ADMIN_PASSWORD = "changed"
+    # The admin changes their password; `make run` runs seed_demo again.
+    admin.set_password("changed-by-the-admin")
+    admin.save()
     call_command("seed_demo", users=0, demo_admin=True, verbosity=0)
-    assert User.objects.get(username="admin").check_password("changed")
+    assert User.objects.get(username="admin").check_password("changed-by-the-admin")
+    assert User.objects.filter(username="admin").count() == 1
 
 
 def test_negative_counts_are_refused():
@@ -91,3 +94,17 @@ def test_bulk_load_rebuilds_every_index_and_foreign_key(monkeypatch):
 
     assert {table: _index_names(table) for table in tables} == before
     assert User.objects.count() == 20 and Order.objects.count() == 40
+
+
+def test_seed_leaves_planner_statistics_behind():
+    call_command("seed_demo", users=30, orders_per_user=1, verbosity=0)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+            )
+            assert {"users_user", "users_profile", "users_order"} <= {name for (name,) in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            assert {"users_user", "users_profile", "users_order"} <= {name for (name,) in cursor.fetchall()}

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from tqdm import tqdm
 
+from users import services
 from users.models import Order, OrderStatus, Profile, Role, User
 
 FIRST_NAMES = (
@@ -276,7 +277,25 @@ class Command(BaseCommand):
                     f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {user_table}))",
                     [user_table],
                 )
+            services.announce_users_changed()
         progress.close()
+        self._analyze()
+
+    @staticmethod
+    def _analyze() -> None:
+        """Give the planner statistics of what was loaded (autovacuum may be off, and
+        without them it misjudges the search and count plans); VACUUM also sets the
+        visibility map that index-only scans need. VACUUM cannot run inside a
+        transaction: called inside one, the command only analyzes."""
+        tables = ", ".join(model._meta.db_table for model, _ in TABLES)
+        if connection.vendor != "postgresql":
+            statement = "ANALYZE"
+        elif connection.in_atomic_block:
+            statement = f"ANALYZE {tables}"
+        else:
+            statement = f"VACUUM ANALYZE {tables}"
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
 
     @staticmethod
     def _load(cursor, model, columns: tuple[str, ...], payload, *, copy: bool) -> None:
@@ -290,11 +309,10 @@ class Command(BaseCommand):
             cursor.executemany(f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})", payload)
 
     def _demo_admin(self) -> None:
-        admin = User.objects.filter(username="admin").first()
-        if admin is None:
-            admin = User.objects.create_superuser("admin", "admin@example.com", settings.DEMO_ADMIN_PASSWORD)
-        else:
-            admin.set_password(settings.DEMO_ADMIN_PASSWORD)
-            admin.is_active, admin.is_superuser, admin.role = True, True, Role.ADMIN
-            admin.save()
+        """Create the superuser 'admin' once; an existing one (and a password changed
+        since) is left as it is."""
+        if User.objects.filter(username="admin").exists():
+            self.stdout.write("Demo admin 'admin' exists already: left as it is.")
+            return
+        User.objects.create_superuser("admin", "admin@example.com", settings.DEMO_ADMIN_PASSWORD)
         self.stdout.write(self.style.SUCCESS("Demo admin: username 'admin', password from DEMO_ADMIN_PASSWORD."))
