@@ -46,11 +46,12 @@ def require_if_match(request, current_etag: str) -> None:
 
 
 class ConditionalGetMixin:
-    """Adds an ETag to successful GET responses and answers 304 when the client has it."""
+    """Adds an ETag to successful GET (and HEAD) responses and answers 304 when the
+    client has it."""
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method != "GET" or response.status_code != status.HTTP_200_OK:
+        if request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK:
             return response
         etag = etag_for(response.data)
         if etag_matches(request.headers.get("If-None-Match"), etag):

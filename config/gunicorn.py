@@ -11,3 +11,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 accesslog = "-"
 errorlog = "-"
+# Long query strings (a list of 100 ids, a search) must reach Django, which answers a
+# bad one with a JSON 400; gunicorn's 4 KB default would answer with its own HTML page.
+# 8190 is the most gunicorn allows short of no limit at all.
+limit_request_line = 8190

@@ -3,15 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.docs import DocsView, SchemaView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="index.html"), name="index"),
     path("api/v1/", include("users.urls")),
     path("api/v1/health/", include("monitoring.urls")),
     path("health/", include(("monitoring.urls", "monitoring"), namespace="root-health")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/schema/", SchemaView.as_view(), name="schema"),
+    path("api/docs/", DocsView.as_view(url_name="schema"), name="docs"),
     path("api-auth/", include("users.auth_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,28 +1,11 @@
 """How users, profiles and orders look on the wire, and what a write may send."""
 
-from collections.abc import Mapping
-
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from rest_framework import serializers
 
 from api.fieldsets import SelectableFieldsMixin
+from api.serializers import StrictInputMixin
 from users.models import PASSWORD_MAX_LENGTH, Order, Profile, User
-
-
-class StrictInputMixin:
-    """A body key the serializer does not know is an error, not silently dropped.
-
-    Read-only fields of the representation are known, so a client may send back what
-    it read; they are ignored.
-    """
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                writable = ", ".join(name for name, field in self.fields.items() if not field.read_only)
-                raise serializers.ValidationError({name: [f"Unknown field. Accepted: {writable}."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class PasswordField(serializers.CharField):

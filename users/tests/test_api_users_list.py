@@ -188,7 +188,7 @@ def test_page_size_above_one_hundred_is_capped_at_one_hundred(api):
     assert len(api.get(body["next"]).json()["results"]) == 6
 
 
-@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "2.5", ""])
+@pytest.mark.parametrize("page_size", ["0", "-1", "abc", "2.5"])
 def test_page_size_must_be_a_whole_number_of_at_least_one(api, page_size):
     message = rejected(api.get(URL, {"page_size": page_size}), "page_size")
     assert "at least 1" in message
@@ -427,7 +427,6 @@ def people(db) -> None:
         ("@example.org", {"ada", "grace", "linus", "ken", "under_score"}),
         ("_", {"under_score"}),
         ("%", set()),
-        ("   ", {"ada", "grace", "linus", "ken", "under_score", "reader"}),
     ],
 )
 def test_search_is_a_case_insensitive_substring_of_username_email_or_full_name(api, people, term, expected):

@@ -200,8 +200,25 @@ def test_a_json_list_body_is_a_400(admin_client):
     response = admin_client.post(USERS_URL, [new_user_body()], format="json")
 
     assert response.status_code == 400
-    assert response.json()
+    assert response.json() == {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}
     assert not User.objects.filter(username="newcomer").exists()
+
+
+@pytest.mark.parametrize(("field", "limit"), [("bio", 2000), ("department", 100), ("phone", 32), ("location", 100)])
+def test_profile_text_over_its_limit_is_a_400(admin_client, field, limit):
+    response = admin_client.post(USERS_URL, new_user_body(profile={field: "x" * (limit + 1)}), format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"profile": {field: [f"Ensure this field has no more than {limit} characters."]}}
+    assert not User.objects.filter(username="newcomer").exists()
+
+
+def test_a_bio_at_its_limit_is_stored(admin_client, target):
+    response = admin_client.patch(detail_url(target), {"profile": {"bio": "b" * 2000}}, format="json")
+
+    assert response.status_code == 200
+    target.profile.refresh_from_db()
+    assert len(target.profile.bio) == 2000
 
 
 def test_malformed_json_is_a_400_with_detail(admin_client):
