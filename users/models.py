@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 
 EMAIL_UNIQUE_CONSTRAINT = "users_user_email_ci_unique"
 SUPERUSER_IS_ADMIN_CONSTRAINT = "users_user_superuser_is_admin"
+USERNAME_TAKEN = "A user with that username already exists."
+EMAIL_TAKEN = "A user with that email already exists."
 BIO_MAX_LENGTH = 2000
 PASSWORD_MAX_LENGTH = 128  # what is hashed; the column holds the hash
 
@@ -41,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         unique=True,
         validators=[ASCIIUsernameValidator()],
         help_text="At most 50 characters: letters, digits and @ . + - _",
-        error_messages={"unique": "A user with that username already exists."},
+        error_messages={"unique": USERNAME_TAKEN},
     )
     email = models.EmailField(max_length=254)
     full_name = models.CharField(max_length=150, blank=True, default="")
@@ -65,7 +67,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(
                 Lower("email"),
                 name=EMAIL_UNIQUE_CONSTRAINT,
-                violation_error_message="A user with that email already exists.",
+                violation_error_message=EMAIL_TAKEN,
             ),
             models.CheckConstraint(
                 condition=models.Q(is_superuser=False) | models.Q(role=Role.ADMIN),

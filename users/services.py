@@ -16,7 +16,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from api.exceptions import Conflict
-from users.models import EMAIL_UNIQUE_CONSTRAINT, Profile, Role, User
+from users.models import EMAIL_TAKEN, EMAIL_UNIQUE_CONSTRAINT, USERNAME_TAKEN, Profile, Role, User
 from users.permissions import ensure_can_change, ensure_can_create, ensure_can_delete
 from users.signals import users_changed
 
@@ -82,7 +82,7 @@ def user_create(
         is_superuser=is_superuser,
     )
     if actor is not None and password is not None:
-        _validate_password(user, password)
+        validate_new_password(user, password)
     user.set_password(password)
     new_profile = Profile()
     _apply(new_profile, profile or {}, PROFILE_FIELDS)
@@ -116,7 +116,7 @@ def user_update(
             _ensure_admins_remain(actor=actor, losing=[user])
         if data.get("password") is not None:
             if actor is not None:
-                _validate_password(user, data["password"])
+                validate_new_password(user, data["password"])
             _set_password(user, data["password"])
         profile = _profile_of(user)
         _apply(profile, data.get("profile") or {}, PROFILE_FIELDS)
@@ -250,7 +250,7 @@ def _locked(queryset):
     return queryset.select_for_update(of=("self",))
 
 
-def _validate_password(user: User, password: str) -> None:
+def validate_new_password(user: User, password: str) -> None:
     """Run the configured password validators, which compare it with the user's own
     username, name and email (as the write leaves them)."""
     try:
@@ -273,9 +273,9 @@ def _unique_violation(exc: IntegrityError) -> ValidationError:
     diagnostics = getattr(exc.__cause__, "diag", None)
     constraint = getattr(diagnostics, "constraint_name", None) or str(exc)
     if EMAIL_UNIQUE_CONSTRAINT in constraint:
-        return ValidationError({"email": ["A user with that email already exists."]})
+        return ValidationError({"email": [EMAIL_TAKEN]})
     if "username" in constraint:
-        return ValidationError({"username": ["A user with that username already exists."]})
+        return ValidationError({"username": [USERNAME_TAKEN]})
     raise exc
 
 
