@@ -3,6 +3,7 @@
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -63,3 +64,25 @@ class SelectableFieldsMixin:
                 self.fields.pop(name)
         for name in expand:
             self.fields[name] = self.expansions[name]()
+
+
+def selection_parameters(serializer_class) -> list[OpenApiParameter]:
+    """The schema of `fields`, `omit` and `expand` for a SelectableFieldsMixin serializer:
+    comma lists of the names it knows."""
+
+    def names(description: str, allowed) -> dict:
+        return {
+            "type": "array",
+            "items": {"type": "string", "enum": list(allowed)},
+            "minItems": 1,
+            "description": description,
+        }
+
+    available = serializer_class.Meta.fields
+    return [
+        OpenApiParameter(FIELDS_PARAM, names("Return only these fields.", available), style="form", explode=False),
+        OpenApiParameter(OMIT_PARAM, names("Leave out these fields.", available), style="form", explode=False),
+        OpenApiParameter(
+            EXPAND_PARAM, names("Nest these too.", serializer_class.expansions), style="form", explode=False
+        ),
+    ]

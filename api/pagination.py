@@ -126,8 +126,13 @@ class KeysetPagination(BasePagination):
         def param(name: str, schema: dict, description: str) -> dict:
             return {"name": name, "required": False, "in": "query", "schema": schema, "description": description}
 
+        orderings = [f"{prefix}{name}" for name in view.ordering_fields for prefix in ("", "-")]
         return [
-            param(self.cursor_query_param, {"type": "string"}, "Opaque position from a next/previous link."),
+            param(
+                self.cursor_query_param,
+                {"type": "string", "minLength": 1, "pattern": r"\S"},
+                "Opaque position from a next/previous link; valid only with the query it came from.",
+            ),
             param(
                 self.page_size_query_param,
                 {"type": "integer", "minimum": 1, "default": self.default_page_size},
@@ -135,8 +140,8 @@ class KeysetPagination(BasePagination):
             ),
             param(
                 self.ordering_query_param,
-                {"type": "string", "default": view.default_ordering},
-                f"One of {self._allowed(view)}.",
+                {"type": "string", "enum": orderings, "default": view.default_ordering},
+                "Sort by this field, descending with a leading `-`; ties are broken by id.",
             ),
             param(self.total_query_param, {"type": "boolean"}, "Add the exact count of the filtered set."),
         ]

@@ -9,7 +9,7 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from users import receivers  # noqa: F401
+        from users import receivers, schema  # noqa: F401 (they connect and register themselves)
 
 
 class UserbaseAdminConfig(admin_apps.AdminConfig):

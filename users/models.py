@@ -8,6 +8,9 @@ from django.db.models.functions import Lower
 
 EMAIL_UNIQUE_CONSTRAINT = "users_user_email_ci_unique"
 SUPERUSER_IS_ADMIN_CONSTRAINT = "users_user_superuser_is_admin"
+# ASCIIUsernameValidator's rule, spelled so JSON Schema reads it the same way (\w is
+# wider than ASCII in Python without its ASCII flag).
+USERNAME_PATTERN = r"^[A-Za-z0-9_.@+-]+\Z"
 USERNAME_TAKEN = "A user with that username already exists."
 EMAIL_TAKEN = "A user with that email already exists."
 BIO_MAX_LENGTH = 2000

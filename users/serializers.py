@@ -1,22 +1,37 @@
 """How users, profiles and orders look on the wire, and what a write may send."""
 
+from django.contrib.auth import password_validation
 from django.contrib.auth.validators import ASCIIUsernameValidator
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from api.fieldsets import SelectableFieldsMixin
 from api.serializers import StrictInputMixin
-from users.models import PASSWORD_MAX_LENGTH, Order, Profile, User
+from users.models import PASSWORD_MAX_LENGTH, USERNAME_PATTERN, Order, Profile, User
 
 
 class PasswordField(serializers.CharField):
-    """A new password: write-only, taken as typed. The configured password validators
-    judge it in the services, where the user it belongs to is known."""
+    """A new password: write-only, taken as typed, as long as the configured minimum.
+    The other password validators judge it in the services, where the user it belongs
+    to is known."""
 
     def __init__(self, **kwargs):
-        super().__init__(write_only=True, trim_whitespace=False, max_length=PASSWORD_MAX_LENGTH, **kwargs)
+        min_length = next(
+            (
+                validator.min_length
+                for validator in password_validation.get_default_password_validators()
+                if isinstance(validator, password_validation.MinimumLengthValidator)
+            ),
+            None,
+        )
+        super().__init__(
+            write_only=True, trim_whitespace=False, min_length=min_length, max_length=PASSWORD_MAX_LENGTH, **kwargs
+        )
 
 
 class ProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
+    """A user's profile; every field is free text within its length."""
+
     class Meta:
         model = Profile
         fields = ("department", "phone", "location", "bio")
@@ -51,7 +66,9 @@ class UserDetailSerializer(UserSerializer):
 
 
 class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
-    """What POST, PUT and PATCH accept; the password is write-only."""
+    """What POST, PUT and PATCH accept. Read-only fields of the representation (`id`,
+    `created_at`, `updated_at`, `last_login_at`) may be sent back and are ignored; any
+    other key is refused."""
 
     password = PasswordField(required=False)
     profile = ProfileSerializer(required=False)
@@ -74,10 +91,16 @@ class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
         read_only_fields = ("id", "created_at", "updated_at", "last_login_at")
         # Uniqueness is the database's to decide (email case-insensitively); the
         # service turns a violation into a field error, races included.
-        extra_kwargs = {"username": {"validators": [ASCIIUsernameValidator()]}}
+        extra_kwargs = {
+            "username": {
+                "validators": [RegexValidator(USERNAME_PATTERN, message=ASCIIUsernameValidator.message)],
+            }
+        }
 
 
 class TokenObtainSerializer(StrictInputMixin, serializers.Serializer):
+    """The credentials of an active user."""
+
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=PASSWORD_MAX_LENGTH, trim_whitespace=False)
 

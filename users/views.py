@@ -1,8 +1,7 @@
 """The users API: thin views that parse input, call selectors or services, and render."""
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.conditional import ConditionalGetMixin, etag_for, require_if_match
-from api.fieldsets import EXPAND_PARAM, FIELDS_PARAM, OMIT_PARAM, QUERY_PARAMS, FieldSelection
+from api.fieldsets import QUERY_PARAMS, FieldSelection, selection_parameters
 from api.pagination import KeysetPagination
 from api.params import StrictQueryParamsMixin
 from users import selectors, services
@@ -28,11 +27,6 @@ from users.serializers import (
 )
 from users.throttling import TokenObtainThrottle
 
-SELECTION_PARAMETERS = [
-    OpenApiParameter(FIELDS_PARAM, OpenApiTypes.STR, description="Comma list: return only these fields."),
-    OpenApiParameter(OMIT_PARAM, OpenApiTypes.STR, description="Comma list: drop these fields."),
-    OpenApiParameter(EXPAND_PARAM, OpenApiTypes.STR, description="Comma list of profile, orders."),
-]
 USER_ID_PATTERN = r"[0-9]{1,18}"  # keeps ids inside a 64-bit integer on every database
 
 
@@ -52,8 +46,8 @@ class TokenObtainView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=SELECTION_PARAMETERS, responses=UserSerializer(many=True)),
-    retrieve=extend_schema(parameters=SELECTION_PARAMETERS, responses=UserDetailSerializer),
+    list=extend_schema(parameters=selection_parameters(UserSerializer), responses=UserSerializer(many=True)),
+    retrieve=extend_schema(parameters=selection_parameters(UserDetailSerializer), responses=UserDetailSerializer),
     create=extend_schema(request=UserWriteSerializer, responses={201: UserDetailSerializer}),
     update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
     partial_update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
@@ -62,6 +56,7 @@ class TokenObtainView(APIView):
 class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
     queryset = User.objects.all()
     permission_classes = [UserRolePermission]
+    extra_error_statuses = {action: (409, 412) for action in ("update", "partial_update", "destroy")}
     serializer_class = UserSerializer
     pagination_class = KeysetPagination
     filterset_class = UserFilter
