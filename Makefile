@@ -8,7 +8,7 @@ DEMO_ADMIN_PASSWORD ?= admin
 DEMO_USERS ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install run migrate demo-data test lint format clean
+.PHONY: install run serve migrate demo-data static test lint format clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,25 +19,34 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 migrate: install
+	@$(PY) manage.py check_database
 	$(PY) manage.py migrate --noinput
 
 demo-data: migrate
 	DEMO_ADMIN_PASSWORD='$(DEMO_ADMIN_PASSWORD)' $(PY) manage.py seed_demo \
 		--users $(DEMO_USERS) --orders-per-user 3 --if-empty --demo-admin
 
-run: demo-data
+static: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+
+# The demo: data, the superuser admin (created once: a password changed later is kept), served.
+run: demo-data static
 	@echo ""
 	@echo "Userbase is starting on http://127.0.0.1:$(PORT)/"
 	@echo "  API:    http://127.0.0.1:$(PORT)/api/v1/users/"
 	@echo "  Docs:   http://127.0.0.1:$(PORT)/api/docs/"
-	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/  (admin / the DEMO_ADMIN_PASSWORD, default: admin)"
-	@echo "  Token:  curl -X POST http://127.0.0.1:$(PORT)/api/v1/auth/token/ -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"admin\"}'"
+	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/  (user admin, password: DEMO_ADMIN_PASSWORD when it was created, default admin)"
+	@echo "  Token:  curl -X POST http://127.0.0.1:$(PORT)/api/v1/auth/token/ -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"$(DEMO_ADMIN_PASSWORD)\"}'"
 	@echo ""
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
+# The same server without demo data or demo admin (create users with createsuperuser).
+serve: migrate static
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+
+# Settings require SECRET_KEY beside DATABASE_URL; tests need no real one.
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	SECRET_KEY="$${SECRET_KEY:-userbase-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

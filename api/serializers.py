@@ -9,13 +9,26 @@ MAX_NAMED_UNKNOWN = 20
 MAX_NAME_SHOWN = 100
 
 
-class StrictInputMixin:
-    """A body key the serializer does not know is an error, not silently dropped.
+# The JSON types each kind of field takes; DRF on its own also takes look-alikes
+# (a number for a string, "yes" for a boolean), which a typed schema does not allow.
+JSON_TYPES = (
+    (serializers.BooleanField, (bool,), "Expected a boolean: true or false."),
+    (serializers.CharField, (str,), "Expected a string."),
+    (serializers.ChoiceField, (str,), "Expected a string."),
+    (serializers.DateTimeField, (str,), "Expected a date-time string."),
+    (serializers.IntegerField, (int,), "Expected an integer."),
+    (serializers.DecimalField, (int, float, str), "Expected a number."),
+)
 
-    Read-only fields of the representation are known, so a client may send back what
-    it read; they are ignored. The error names at most MAX_NAMED_UNKNOWN unknown keys
-    (each cut to MAX_NAME_SHOWN characters) and says how many there were, so its size
-    and cost do not grow with a hostile body.
+
+class StrictInputMixin:
+    """A body is taken as the schema describes it, not coerced or silently trimmed.
+
+    A key the serializer does not know is an error. Read-only fields of the
+    representation are known, so a client may send back what it read; they are
+    ignored. The error names at most MAX_NAMED_UNKNOWN unknown keys (each cut to
+    MAX_NAME_SHOWN characters) and says how many there were, so its size and cost do
+    not grow with a hostile body. A value of the wrong JSON type is an error too.
     """
 
     def to_internal_value(self, data):
@@ -24,6 +37,11 @@ class StrictInputMixin:
             unknown = [name for name in data if name not in fields]
             if unknown:
                 raise serializers.ValidationError(self._unknown_error(unknown))
+            wrong = {
+                name: [problem] for name, value in data.items() if (problem := _json_type_problem(fields[name], value))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
     def _unknown_error(self, unknown: list[str]) -> dict[str, list[str]]:
@@ -39,3 +57,15 @@ class StrictInputMixin:
 
 def _shown(name: str) -> str:
     return name if len(name) <= MAX_NAME_SHOWN else f"{name[:MAX_NAME_SHOWN]}…"
+
+
+def _json_type_problem(field: serializers.Field, value) -> str | None:
+    """What is wrong with the JSON type of `value` for `field`, if anything (null is the
+    field's own business)."""
+    if field.read_only or value is None:
+        return None
+    for field_class, types, problem in JSON_TYPES:
+        if isinstance(field, field_class):
+            fits = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
+            return None if fits else problem
+    return None
