@@ -1,14 +1,14 @@
 """Admin forms whose writes go through the services."""
 
-from django.contrib.admin.forms import AdminPasswordChangeForm as OwnPasswordForm
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm, UserChangeForm
+from django.contrib.admin import forms as admin_forms
+from django.contrib.auth import forms as auth_forms
 
 from users import services
 from users.models import User
 
 
-class UserCreationForm(AdminUserCreationForm):
-    class Meta(AdminUserCreationForm.Meta):
+class UserCreationForm(auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email")
 
@@ -17,8 +17,8 @@ class UserCreationForm(AdminUserCreationForm):
         return self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password") else None
 
 
-class UserEditForm(UserChangeForm):
-    class Meta(UserChangeForm.Meta):
+class UserEditForm(auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
         model = User
         fields = "__all__"
 
@@ -36,11 +36,11 @@ class ServicePasswordMixin:
         return self.user
 
 
-class UserPasswordForm(ServicePasswordMixin, AdminPasswordChangeForm):
+class UserPasswordForm(ServicePasswordMixin, auth_forms.AdminPasswordChangeForm):
     """An admin sets another user's password (or disables password login)."""
 
 
-class OwnPasswordChangeForm(ServicePasswordMixin, OwnPasswordForm):
+class OwnPasswordChangeForm(ServicePasswordMixin, admin_forms.AdminPasswordChangeForm):
     """An admin changes their own password, confirming the old one."""
 
     password_field = "new_password1"  # noqa: S105 (a form field's name)
