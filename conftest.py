@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -74,23 +75,45 @@ def client_for():
     return _client_for
 
 
+def run_commit_hooks() -> None:
+    """Do with the waiting on-commit callbacks what a commit does: run them and forget
+    them. A test's transaction never commits, so without this no write would ever
+    announce itself (and cached data would never go stale)."""
+    pending = list(connection.run_on_commit)
+    connection.run_on_commit.clear()
+    for _, callback, _ in pending:
+        callback()
+
+
+@pytest.fixture(autouse=True)
+def _requests_commit(monkeypatch):
+    """Each test-client request commits, as it does when served: what the test wrote
+    before it, and what it wrote itself."""
+    request = Client.request
+
+    def committing_request(self, **kwargs):
+        run_commit_hooks()
+        response = request(self, **kwargs)
+        run_commit_hooks()
+        return response
+
+    monkeypatch.setattr(Client, "request", committing_request)
+
+
 @pytest.fixture
-def announced(django_capture_on_commit_callbacks):
-    """`announced(write)` runs `write()`, then its on-commit callbacks as a commit
-    would, and returns how many times users_changed was sent."""
+def announced():
+    """`announced(write)` runs `write()` and commits it; returns how many times
+    users_changed was sent."""
     sent = []
 
     def receiver(sender, **kwargs):
         sent.append(sender)
 
     def count(write) -> int:
-        # The test's transaction never commits: forget the setup's callbacks as a commit
-        # would, before and after.
+        run_commit_hooks()
         sent.clear()
-        connection.run_on_commit.clear()
-        with django_capture_on_commit_callbacks(execute=True):
-            write()
-        connection.run_on_commit.clear()
+        write()
+        run_commit_hooks()
         return len(sent)
 
     users_changed.connect(receiver)

@@ -1,31 +1,39 @@
-"""Content-based ETags: If-None-Match on reads answers 304, a stale If-Match on writes 412."""
+"""Conditional requests and HTTP caching headers: ETags on reads (If-None-Match → 304),
+If-Match on writes (stale → 412), and private, revalidated caching by clients."""
 
 import hashlib
-import json
 from typing import Any
 
 from django.http import HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework import status
 from rest_framework.exceptions import APIException
-from rest_framework.utils.encoders import JSONEncoder
+
+from api.renderers import render_json
+
+# Every answer depends on who asks (token or session) and may be compressed.
+VARY = ("Authorization", "Cookie", "Accept-Encoding")
 
 
 def etag_for(data: Any) -> str:
-    """A strong ETag for the data a response carries, independent of how it is rendered."""
-    canonical = json.dumps(data, cls=JSONEncoder, sort_keys=True, separators=(",", ":"))
-    return f'"{hashlib.md5(canonical.encode(), usedforsecurity=False).hexdigest()}"'
+    """A strong ETag for the data a response carries: a digest of its JSON rendering."""
+    return etag_of(render_json(data))
+
+
+def etag_of(body: bytes) -> str:
+    return f'"{hashlib.md5(body, usedforsecurity=False).hexdigest()}"'
 
 
 def etag_matches(header: str | None, etag: str) -> bool:
     """Whether an If-Match / If-None-Match header names `etag` (or `*`).
 
-    Compression middleware turns an ETag weak (W/"…"); the tag still names the same
-    data, so the comparison ignores the weak prefix.
+    Compression turns an ETag weak (W/"…"); the tag still names the same data, so the
+    comparison ignores the weak prefix.
     """
     if not header:
         return False
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return "*" in tags or etag in tags
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 class PreconditionFailed(APIException):
@@ -46,17 +54,24 @@ def require_if_match(request, current_etag: str) -> None:
 
 
 class ConditionalGetMixin:
-    """Adds an ETag to successful GET (and HEAD) responses and answers 304 when the
-    client has it."""
+    """On GET and HEAD: an ETag on every 200 (the one a cached answer carries, or one
+    made from the data), 304 when the client has it, and headers that let only the
+    caller's own client keep the answer, revalidating before each use.
+
+    `max-age=0`: a write must show on the very next read (SPEC), so no client may reuse
+    an answer unasked; revalidation costs a 304 served from the cache.
+    """
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK:
+        if request.method not in ("GET", "HEAD"):
             return response
-        etag = etag_for(response.data)
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = etag
-            return not_modified
-        response["ETag"] = etag
+        if response.status_code == status.HTTP_200_OK:
+            etag = response.get("ETag") or etag_for(response.data)
+            if etag_matches(request.headers.get("If-None-Match"), etag):
+                response = HttpResponseNotModified()
+            response["ETag"] = etag
+        if response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
+            patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+            patch_vary_headers(response, VARY)
         return response

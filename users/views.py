@@ -1,6 +1,9 @@
 """The users API: thin views that parse input, call selectors or services, and render."""
 
+from datetime import UTC
+
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -12,6 +15,8 @@ from api.conditional import ConditionalGetMixin, etag_for, require_if_match
 from api.fieldsets import QUERY_PARAMS, FieldSelection, selection_parameters
 from api.pagination import KeysetPagination
 from api.params import StrictQueryParamsMixin
+from api.response_cache import CachedResponseMixin
+from users import cache as users_cache
 from users import selectors, services
 from users.filters import OrderFilter, UserFilter, UserOrderFilter
 from users.models import Order, User
@@ -45,6 +50,17 @@ class TokenObtainView(APIView):
         return Response({"token": token.key})
 
 
+class UsersDataCacheMixin(CachedResponseMixin):
+    """Answers built from users, profiles and orders: cached under the users data
+    version, one copy per role (today every role may see the same data)."""
+
+    def cache_version(self) -> str:
+        return users_cache.data_version(self.request)
+
+    def cache_visibility(self) -> str:
+        return users_cache.visibility(self.request.user)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=selection_parameters(UserSerializer), responses=UserSerializer(many=True)),
     retrieve=extend_schema(parameters=selection_parameters(UserDetailSerializer), responses=UserDetailSerializer),
@@ -53,7 +69,7 @@ class TokenObtainView(APIView):
     partial_update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
     stats=extend_schema(responses=StatsSerializer),
 )
-class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):
     queryset = User.objects.all()
     permission_classes = [UserRolePermission]
     extra_error_statuses = {action: (409, 412) for action in ("update", "partial_update", "destroy")}
@@ -86,16 +102,22 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericV
         )
 
     def list(self, request):
+        return self.cached(self._list)
+
+    def _list(self) -> Response:
         selection = self._selection(UserSerializer)
-        ordering = self.paginator.get_ordering(request, self)
+        ordering = self.paginator.get_ordering(self.request, self)
         queryset = selectors.user_list(fields=selection.fields, expand=selection.expand, columns=[ordering.field])
         page = self.paginate_queryset(self.filter_queryset(queryset))
         serializer = UserSerializer(page, many=True, fields=selection.fields, expand=selection.expand)
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, pk: str):
+        return self.cached(lambda: self._retrieve(int(pk)))
+
+    def _retrieve(self, user_id: int) -> Response:
         selection = self._selection(UserDetailSerializer)
-        user = selectors.user_get(user_id=int(pk), fields=selection.fields, expand=selection.expand)
+        user = selectors.user_get(user_id=user_id, fields=selection.fields, expand=selection.expand)
         if user is None:
             raise Http404
         return Response(UserDetailSerializer(user, fields=selection.fields, expand=selection.expand).data)
@@ -132,7 +154,11 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericV
 
     @action(detail=False, methods=["get"])
     def stats(self, request):
-        return Response(selectors.user_stats())
+        return self.cached(lambda: Response(users_cache.user_stats(request)))
+
+    def cache_key_extra(self) -> str:
+        # `new_today` counts from UTC midnight: the stats answer changes with the day.
+        return timezone.now().astimezone(UTC).date().isoformat() if self.action == "stats" else ""
 
     def _if_match(self, user: User) -> None:
         require_if_match(self.request, etag_for(UserDetailSerializer(user).data))
@@ -142,7 +168,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericV
         return Response(data, status=code, headers={"ETag": etag_for(data)})
 
 
-class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.GenericViewSet):
+class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):
     """Orders, all of them or one user's (`/users/{id}/orders/`)."""
 
     queryset = Order.objects.all()
@@ -154,7 +180,9 @@ class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, viewsets.Generic
     default_ordering = "-created_at"
 
     def list(self, request, user_pk: str | None = None):
-        user_id = None if user_pk is None else int(user_pk)
+        return self.cached(lambda: self._list(None if user_pk is None else int(user_pk)))
+
+    def _list(self, user_id: int | None) -> Response:
         if user_id is not None and not selectors.user_exists(user_id=user_id):
             raise Http404
         page = self.paginate_queryset(self.filter_queryset(selectors.order_list(user_id=user_id)))

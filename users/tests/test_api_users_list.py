@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core import signing
 
+from users import services
 from users.models import Order, OrderStatus, Profile, Role, User
 from users.tests.factories import OrderFactory, UserFactory
 
@@ -845,7 +846,7 @@ def test_get_carries_an_etag_and_if_none_match_answers_304_without_body(api, rea
 
 def test_etag_changes_with_the_content(api, reader):
     etag = api.get(URL)["ETag"]
-    User.objects.filter(pk=reader.pk).update(full_name="Rita Renamed")
+    services.user_update(actor=None, user_id=reader.pk, data={"full_name": "Rita Renamed"})
 
     response = api.get(URL, HTTP_IF_NONE_MATCH=etag)
 

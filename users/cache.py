@@ -1,0 +1,140 @@
+"""What the users app keeps in the cache, and when it stops being true.
+
+One data version covers users, profiles and orders (orders change only with their
+user). Every committed write announces itself once (`users_changed`), and the
+announcement replaces the version with a new random one: O(1), no key scans, and no
+old entry can ever match again, even after Redis loses the version key. Entries
+built under an older version are simply ignored and expire.
+
+Kept here: API answers (`api.response_cache`), token → user for authentication, and
+the stats aggregate, with one recomputation at a time when it goes stale.
+"""
+
+import secrets
+import time
+from datetime import UTC
+
+from django.utils import timezone
+
+from api import cache
+from users import selectors
+from users.models import Role, User
+
+VERSION_KEY = "users:version"
+VERSION_TIMEOUT = None  # kept until replaced
+TOKEN_TIMEOUT = 300
+STATS_TIMEOUT = 24 * 3600
+STATS_FRESH_SECONDS = 60  # past this, one process recomputes while the others serve the entry
+STATS_LOCK_SECONDS = 30
+STATS_WAIT_SECONDS = 2.0
+STATS_POLL_SECONDS = 0.02
+
+_owed_bump = False  # a write could not replace the version: do it when the cache answers
+
+
+def bump_version() -> str | None:
+    """Make every entry built so far stale (on users_changed); the new version, or None
+    if the cache did not answer (then the next read in this process tries again)."""
+    global _owed_bump
+    version = secrets.token_hex(8)
+    stored = cache.set(VERSION_KEY, version, VERSION_TIMEOUT)
+    _owed_bump = not stored
+    return version if stored else None
+
+
+def data_version(request=None) -> str:
+    """The current data version, read once per request (memoized on it)."""
+    holder = getattr(request, "_request", request)
+    version = getattr(holder, "_users_version", None)
+    if version is None:
+        version = _version_from(cache.get_many([VERSION_KEY]))
+        if holder is not None:
+            holder._users_version = version
+    return version
+
+
+def _version_from(found: dict) -> str:
+    """The version in `found` (fetched with other keys), starting one if the cache has
+    none. While the cache is unavailable each call makes up a version of its own, so
+    nothing cached can match."""
+    if _owed_bump and (version := bump_version()):
+        return version
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(VERSION_KEY, version, VERSION_TIMEOUT):
+            version = cache.get_many([VERSION_KEY]).get(VERSION_KEY, version)
+    return version
+
+
+def visibility(user: User) -> str:
+    """Callers who may see the same data share cached answers: today one class per role."""
+    return Role.ADMIN if user.is_admin else user.role
+
+
+# --- token authentication ------------------------------------------------------------------
+
+
+def _token_key(key: str) -> str:
+    return f"users:token:{key}"
+
+
+def token_of(request, key: str):
+    """The token (with its user) as it stood under the current data version, if
+    remembered; the version comes in the same round trip and is kept for the request."""
+    found = cache.get_many([VERSION_KEY, _token_key(key)])
+    holder = getattr(request, "_request", request)
+    holder._users_version = version = _version_from(found)
+    entry = found.get(_token_key(key))
+    if entry is not None and entry["version"] == version:
+        return entry["token"]
+    return None
+
+
+def remember_token(request, token) -> None:
+    """Keep a token and its active user until the next write to users."""
+    cache.set(_token_key(token.key), {"version": data_version(request), "token": token}, TOKEN_TIMEOUT)
+
+
+def forget_token(key: str) -> None:
+    cache.delete(_token_key(key))
+
+
+# --- stats ---------------------------------------------------------------------------------
+
+
+def _stats_key(day) -> str:
+    return f"users:stats:{day.isoformat()}"
+
+
+def user_stats(request=None) -> dict:
+    """The stats aggregate, from the cache while the data and the UTC day are unchanged.
+
+    When the data changed, one caller recomputes and the others wait for it (briefly),
+    so a write shows at once. When the entry is merely old, one caller recomputes and
+    the others serve the entry meanwhile.
+    """
+    version = data_version(request)
+    key = _stats_key(timezone.now().astimezone(UTC).date())
+    deadline = time.monotonic() + STATS_WAIT_SECONDS
+    while True:
+        entry = cache.get_many([key]).get(key)
+        current = entry is not None and entry["version"] == version
+        if current and time.time() < entry["fresh_until"]:
+            return entry["stats"]
+        if cache.add(f"{key}:lock", 1, STATS_LOCK_SECONDS):
+            try:
+                stats = selectors.user_stats()
+                cache.set(
+                    key,
+                    {"version": version, "stats": stats, "fresh_until": time.time() + STATS_FRESH_SECONDS},
+                    STATS_TIMEOUT,
+                )
+                return stats
+            finally:
+                cache.delete(f"{key}:lock")
+        if current:
+            return entry["stats"]  # someone is refreshing an old entry: serve it meanwhile
+        if time.monotonic() >= deadline or not cache.available():
+            return selectors.user_stats()
+        time.sleep(STATS_POLL_SECONDS)
