@@ -5,7 +5,7 @@ from django_filters import CharFilter
 from drf_spectacular import openapi
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
 from api.fieldsets import SelectableFieldsMixin
 from api.filters import MAX_BIGINT, CommaListFilter, IntegerFilter
@@ -69,13 +69,34 @@ class AutoSchema(openapi.AutoSchema):
                 statuses.add(403)
         if "{" in self.path:
             statuses.add(404)
-        if self.method in ("POST", "PUT", "PATCH"):
+        if self.method in ("POST", "PUT", "PATCH") or self._get_request_body():
             statuses.update((413, 415))
         if view.get_throttles():
             statuses.add(429)
         action = getattr(view, "action", None)
         statuses.update(getattr(view, "extra_error_statuses", {}).get(action, ()))
         return statuses
+
+    def _get_request_body(self, direction="request"):
+        """drf-spectacular documents bodies on POST, PUT and PATCH only; a bulk DELETE
+        (whose request is declared as a list of items) takes one too. A list's length
+        bounds (`min_length`, `max_length`) become `minItems` and `maxItems`."""
+        serializer = self.get_request_serializer()
+        is_list = isinstance(serializer, serializers.ListSerializer)
+        method = self.method
+        if method == "DELETE" and is_list:
+            self.method = "POST"
+        try:
+            body = super()._get_request_body(direction)
+        finally:
+            self.method = method
+        if body and is_list:
+            for media in body["content"].values():
+                if serializer.min_length is not None:
+                    media["schema"]["minItems"] = serializer.min_length
+                if serializer.max_length is not None:
+                    media["schema"]["maxItems"] = serializer.max_length
+        return body
 
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)

@@ -9,7 +9,9 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 from api.values import parse_bool
 
@@ -49,6 +51,18 @@ def env_float(name: str, default: float) -> float:
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     return [item.strip() for item in value.split(",") if item.strip()] if value else default
+
+
+def env_crontab(name: str, line: str) -> crontab:
+    """A five-field crontab line, in cron's own order."""
+    fields = line.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(f"{name} must have five fields (minute hour day month weekday), not {line!r}.")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(minute, hour, day_of_week, day_of_month, month_of_year)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
 
 
 # --- Embedded defaults: what runs when nothing is configured -------------------------
@@ -238,6 +252,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- Celery ----------------------------------------------------------------------
 # Without a broker, tasks run eagerly in the calling process (the embedded default).
+# With one, a task is acknowledged only when it has finished (acks_late) and put back
+# when its worker dies (reject_on_worker_lost); Redis hands an unacknowledged task to
+# another worker after the visibility timeout, which must outlast the longest task.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or env_str("CELERY_BROKER_URL")))
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -247,8 +264,34 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("default", "imports", "email")]
+CELERY_TASK_ROUTES = {
+    "tasks.tasks.import_users": {"queue": "imports"},
+    "tasks.tasks.send_welcome_emails": {"queue": "email"},
+}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "celerybeat-schedule"))
+# Beat: the daily cleanup, as a crontab line ("minute hour day-of-month month day-of-week").
+CLEANUP_SCHEDULE = env_str("CLEANUP_SCHEDULE", "30 3 * * *")
+CLEANUP_INACTIVE_DAYS = env_int("CLEANUP_INACTIVE_DAYS", 365)
+CELERY_BEAT_SCHEDULE = {
+    "cleanup-inactive-users": {
+        "task": "tasks.tasks.cleanup_inactive_users",
+        "schedule": env_crontab("CLEANUP_SCHEDULE", CLEANUP_SCHEDULE),
+    },
+}
+
+# --- Imports and email -------------------------------------------------------------
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "userbase@localhost")
+# Where people reach Userbase: the links in emails point there.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Monitoring ------------------------------------------------------------------
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)

@@ -37,6 +37,11 @@ def user_get(*, user_id: int, fields: Iterable[str], expand: Iterable[str] = ())
     return _user_queryset(fields=fields, expand=expand, columns=()).filter(pk=user_id).first()
 
 
+def users_by_id(*, ids: Iterable[int]) -> dict[int, User]:
+    """The users among `ids` that exist, by id (one query)."""
+    return User.objects.in_bulk(list(ids))
+
+
 def user_exists(*, user_id: int) -> bool:
     return User.objects.filter(pk=user_id).exists()
 

@@ -5,10 +5,11 @@ system itself: commands, createsuperuser, imports) and the account rules, and an
 the change once the transaction commits (`users.signals.users_changed`).
 """
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate, password_validation, user_logged_in
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -18,7 +19,7 @@ from rest_framework.authtoken.models import Token
 from api.exceptions import Conflict
 from users.models import EMAIL_TAKEN, EMAIL_UNIQUE_CONSTRAINT, USERNAME_TAKEN, Profile, Role, User
 from users.permissions import ensure_can_change, ensure_can_create, ensure_can_delete
-from users.signals import users_changed
+from users.signals import users_changed, users_created
 
 USER_FIELDS = ("username", "email", "full_name", "role", "is_active")
 PROFILE_FIELDS = ("department", "phone", "location", "bio")
@@ -48,6 +49,11 @@ def announce_users_changed() -> None:
 
 def _send_users_changed() -> None:
     users_changed.send(sender=User)
+
+
+def _announce_created(user_ids: list[int]) -> None:
+    """Send `users_created` with the new users' ids once the transaction commits."""
+    transaction.on_commit(lambda: users_created.send(sender=User, user_ids=user_ids))
 
 
 # --- creating and changing -----------------------------------------------------------
@@ -89,7 +95,79 @@ def user_create(
     with transaction.atomic():
         _save_user(user, new_profile)
         announce_users_changed()
+        _announce_created([user.pk])
     return user
+
+
+def users_create_many(*, actor: User | None, rows: Sequence[Mapping[str, Any]]) -> list[User]:
+    """Create users (each with a profile) from validated rows, in a constant number of
+    queries: for bulk writes and imports. No row carries a password: every new user
+    gets an unusable one (and the welcome email a way to set it)."""
+    users, profiles = [], []
+    for row in rows:
+        role = row.get("role", Role.USER)
+        if actor is not None:
+            ensure_can_create(actor, role)
+        users.append(
+            User(
+                username=row["username"],
+                email=User.objects.normalize_email(row["email"]),
+                full_name=row.get("full_name", ""),
+                role=role,
+                is_active=row.get("is_active", True),
+                password=make_password(None),
+            )
+        )
+        profile = Profile()
+        _apply(profile, row.get("profile") or {}, PROFILE_FIELDS)
+        profiles.append(profile)
+    try:
+        with transaction.atomic():
+            User.objects.bulk_create(users)
+            for user, profile in zip(users, profiles, strict=True):
+                profile.user = user
+            Profile.objects.bulk_create(profiles)
+            announce_users_changed()
+            _announce_created([user.pk for user in users])
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from exc
+    return users
+
+
+def users_update_many(*, actor: User | None, changes: Mapping[int, Mapping[str, Any]]) -> int:
+    """Apply validated changes ({user id: fields, with nested `profile`}) to many users
+    at once, rows locked, in a constant number of queries; no password among them."""
+    with transaction.atomic():
+        users = {user.pk: user for user in _locked(User.objects.select_related("profile").filter(pk__in=list(changes)))}
+        profiles = {user_id: _profile_of(user) for user_id, user in users.items()}
+        losing = []
+        for user_id, data in changes.items():
+            user = users[user_id]
+            if actor is not None:
+                ensure_can_change(actor, user, data)
+            if user.is_superuser and data.get("role", Role.ADMIN) != Role.ADMIN:
+                raise Conflict("A superuser's role is always admin.")
+            was_active_admin = user.is_active and user.is_admin
+            if "email" in data:
+                data = {**data, "email": User.objects.normalize_email(data["email"])}
+            _apply(user, data, USER_FIELDS)
+            _apply(profiles[user_id], data.get("profile") or {}, PROFILE_FIELDS)
+            if was_active_admin and not (user.is_active and user.is_admin):
+                losing.append(user)
+        _ensure_admins_remain(actor=actor, losing=losing)
+        now = timezone.now()
+        for user in users.values():
+            user.updated_at = now
+        missing = [profile for profile in profiles.values() if profile._state.adding]
+        existing = [profile for profile in profiles.values() if not profile._state.adding]
+        try:
+            User.objects.bulk_update(users.values(), [*USER_FIELDS, "updated_at"])
+            Profile.objects.bulk_create(missing)
+            Profile.objects.bulk_update(existing, list(PROFILE_FIELDS))
+        except IntegrityError as exc:
+            raise _unique_violation(exc) from exc
+        announce_users_changed()
+    return len(users)
 
 
 def user_update(

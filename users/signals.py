@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent once after a transaction that changed users or profiles commits (no arguments
 # besides the sender, the User model). See services.announce_users_changed().
 users_changed = Signal()
+
+# Sent after a transaction that created users commits, with `user_ids`: for welcome
+# emails and anything else that greets new users.
+users_created = Signal()

@@ -37,9 +37,11 @@ def validate_user_rows(
     *,
     actor: User | None,
     targets: Mapping[int, User] | None = None,
+    serializer_class: type[UserWriteSerializer] = UserWriteSerializer,
 ) -> ValidatedRows:
     """Validate rows that create users or, given `targets` (the users to change by id;
-    each row then names its `id`), rows that change them. `actor` None is the system."""
+    each row then names its `id`), rows that change them. `actor` None is the system;
+    `serializer_class` may narrow the fields (bulk writes and imports take no password)."""
     result = ValidatedRows()
     changing: dict[int, User] = {}
     for index, row in enumerate(rows):
@@ -51,15 +53,17 @@ def validate_user_rows(
             changing[index] = target
             row = {name: value for name, value in row.items() if name != "id"}
         try:
-            result.valid[index] = _validate_row(row, actor=actor, target=changing.get(index))
+            result.valid[index] = _validate_row(
+                row, actor=actor, target=changing.get(index), serializer_class=serializer_class
+            )
         except ValidationError as exc:
             result.errors[index] = exc.message_dict
     _check_unique(result, changing)
     return result
 
 
-def _validate_row(row: Any, *, actor: User | None, target: User | None) -> dict[str, Any]:
-    serializer = UserWriteSerializer(data=row, partial=target is not None)
+def _validate_row(row: Any, *, actor: User | None, target: User | None, serializer_class) -> dict[str, Any]:
+    serializer = serializer_class(data=row, partial=target is not None)
     if not serializer.is_valid():
         raise ValidationError(serializer.errors)
     data = dict(serializer.validated_data)

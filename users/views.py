@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,17 +23,24 @@ from users.filters import OrderFilter, UserFilter, UserOrderFilter
 from users.models import Order, User
 from users.permissions import UserRolePermission
 from users.serializers import (
+    BulkCreatedSerializer,
+    BulkUpdatedSerializer,
     OrderSerializer,
     StatsSerializer,
     TokenObtainSerializer,
     TokenSerializer,
+    UserChangeRowSerializer,
     UserDetailSerializer,
+    UserIdSerializer,
+    UserRowSerializer,
     UserSerializer,
     UserWriteSerializer,
 )
 from users.throttling import TokenObtainThrottle
+from users.validation import validate_user_rows
 
 USER_ID_PATTERN = r"[0-9]{1,18}"  # keeps ids inside a 64-bit integer on every database
+BULK_MAX_ITEMS = 1000
 
 
 class TokenObtainView(APIView):
@@ -72,7 +80,10 @@ class UsersDataCacheMixin(CachedResponseMixin):
 class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):
     queryset = User.objects.all()
     permission_classes = [UserRolePermission]
-    extra_error_statuses = {action: (409, 412) for action in ("update", "partial_update", "destroy")}
+    extra_error_statuses = {
+        **{action: (409, 412) for action in ("update", "partial_update", "destroy")},
+        **{action: (409,) for action in ("bulk_update", "bulk_destroy")},
+    }
     serializer_class = UserSerializer
     pagination_class = KeysetPagination
     filterset_class = UserFilter
@@ -160,12 +171,102 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         # `new_today` counts from UTC midnight: the stats answer changes with the day.
         return timezone.now().astimezone(UTC).date().isoformat() if self.action == "stats" else ""
 
+    # --- bulk: all or nothing, errors by index, a constant number of queries ---------------
+
+    @extend_schema(
+        summary="Create up to 1000 users at once",
+        request=UserRowSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
+        responses={201: BulkCreatedSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk_create(self, request):
+        rows = _bulk_items(request.data)
+        result = validate_user_rows(rows, actor=request.user, serializer_class=UserRowSerializer)
+        if refused := _row_errors(result.errors):
+            return refused
+        users = services.users_create_many(actor=request.user, rows=[result.valid[index] for index in range(len(rows))])
+        return Response({"created": len(users), "ids": [user.pk for user in users]}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change up to 1000 users at once",
+        request=UserChangeRowSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
+        responses=BulkUpdatedSerializer,
+    )
+    @bulk_create.mapping.patch
+    def bulk_update(self, request):
+        rows = _bulk_items(request.data)
+        ids = [row.get("id") if isinstance(row, dict) else None for row in rows]
+        targets = selectors.users_by_id(ids=[user_id for user_id in ids if isinstance(user_id, int)])
+        result = validate_user_rows(rows, actor=request.user, targets=targets, serializer_class=UserRowSerializer)
+        if refused := _row_errors(result.errors | _repeated(ids)):
+            return refused
+        changed = services.users_update_many(
+            actor=request.user, changes={ids[index]: data for index, data in result.valid.items()}
+        )
+        return Response({"updated": changed})
+
+    @extend_schema(
+        summary="Delete up to 1000 users at once",
+        request=UserIdSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
+        responses={204: None},
+    )
+    @bulk_create.mapping.delete
+    def bulk_destroy(self, request):
+        rows = _bulk_items(request.data)
+        errors, ids = {}, []
+        for index, row in enumerate(rows):
+            serializer = UserIdSerializer(data=row)
+            if serializer.is_valid():
+                ids.append(serializer.validated_data["id"])
+            else:
+                errors[index] = serializer.errors
+                ids.append(None)
+        existing = set(selectors.users_by_id(ids=[user_id for user_id in ids if user_id is not None]))
+        errors |= {
+            index: {"id": ["Give the id of an existing user."]}
+            for index, user_id in enumerate(ids)
+            if user_id is not None and user_id not in existing
+        }
+        if refused := _row_errors(errors | _repeated(ids)):
+            return refused
+        services.users_delete(actor=request.user, user_ids=ids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     def _if_match(self, user: User) -> None:
         require_if_match(self.request, etag_for(UserDetailSerializer(user).data))
 
     def _written(self, user: User, code: int) -> Response:
         data = UserDetailSerializer(user).data
         return Response(data, status=code, headers={"ETag": etag_for(data)})
+
+
+def _bulk_items(data) -> list:
+    if not isinstance(data, list):
+        raise ValidationError({"detail": "Send a JSON array of objects."})
+    if not 1 <= len(data) <= BULK_MAX_ITEMS:
+        raise ValidationError({"detail": f"Send between 1 and {BULK_MAX_ITEMS} items, not {len(data)}."})
+    return data
+
+
+def _repeated(ids: list) -> dict[int, dict]:
+    """Errors for items naming a user an earlier item already names."""
+    first: dict = {}
+    errors = {}
+    for index, user_id in enumerate(ids):
+        if user_id is None:
+            continue
+        if user_id in first:
+            errors[index] = {"id": [f"Item {first[user_id]} names the same user."]}
+        first.setdefault(user_id, index)
+    return errors
+
+
+def _row_errors(errors: dict[int, dict]) -> Response | None:
+    """The 400 for refused items: each item's errors under its index in the request."""
+    if not errors:
+        return None
+    body = {"errors": [{"index": index, "errors": errors[index]} for index in sorted(errors)]}
+    return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
 class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):

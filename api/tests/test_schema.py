@@ -17,6 +17,9 @@ ERRORS = {
     ("patch", "/api/v1/users/{id}/"): {"400", "401", "403", "404", "409", "412", "413", "415"},
     ("delete", "/api/v1/users/{id}/"): {"400", "401", "403", "404", "409", "412"},
     ("get", "/api/v1/users/stats/"): {"400", "401"},
+    ("post", "/api/v1/users/bulk/"): {"400", "401", "403", "413", "415"},
+    ("patch", "/api/v1/users/bulk/"): {"400", "401", "403", "409", "413", "415"},
+    ("delete", "/api/v1/users/bulk/"): {"400", "401", "403", "409", "413", "415"},
     ("get", "/api/v1/orders/"): {"400", "401"},
     ("get", "/api/v1/users/{user_pk}/orders/"): {"400", "401", "404"},
 }
@@ -119,3 +122,10 @@ def test_usernames_are_ascii_in_the_schema_as_in_the_api(schema):
 
     assert username["pattern"] == "^[A-Za-z0-9_.@+-]+$"
     assert username["maxLength"] == 50
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_bulk_bodies_are_bounded_arrays(schema, method):
+    body = schema["paths"]["/api/v1/users/bulk/"][method]["requestBody"]["content"]["application/json"]["schema"]
+
+    assert (body["type"], body["minItems"], body["maxItems"]) == ("array", 1, 1000)
