@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from api.values import BOOLEAN_HELP, parse_bool
+
 MAX_NAMED_UNKNOWN = 20
 MAX_NAME_SHOWN = 100
 
@@ -31,6 +33,9 @@ class StrictInputMixin:
     not grow with a hostile body. A value of the wrong JSON type is an error too.
     """
 
+    # Form data (multipart) is all text: there, only JSON bodies have types to check.
+    check_json_types = True
+
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
             fields = self.fields
@@ -38,11 +43,14 @@ class StrictInputMixin:
             unknown = [name for name in data if name not in names]
             if unknown:
                 raise serializers.ValidationError(self._unknown_error(unknown))
-            wrong = {
-                name: [problem] for name, value in data.items() if (problem := _json_type_problem(fields[name], value))
-            }
-            if wrong:
-                raise serializers.ValidationError(wrong)
+            if self.check_json_types:
+                wrong = {
+                    name: [problem]
+                    for name, value in data.items()
+                    if (problem := _json_type_problem(fields[name], value))
+                }
+                if wrong:
+                    raise serializers.ValidationError(wrong)
         return super().to_internal_value(data)
 
     def _unknown_error(self, unknown: list[str]) -> dict[str, list[str]]:
@@ -70,3 +78,15 @@ def _json_type_problem(field: serializers.Field, value) -> str | None:
             fits = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
             return None if fits else problem
     return None
+
+
+class TextBooleanField(serializers.BooleanField):
+    """A boolean sent as text (form data): the words of `api.values.parse_bool`."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        try:
+            return parse_bool(str(data))
+        except ValueError:
+            raise serializers.ValidationError(BOOLEAN_HELP) from None

@@ -44,3 +44,9 @@ class OwnPasswordChangeForm(ServicePasswordMixin, admin_forms.AdminPasswordChang
     """An admin changes their own password, confirming the old one."""
 
     password_field = "new_password1"  # noqa: S105 (a form field's name)
+
+
+class NewPasswordForm(ServicePasswordMixin, auth_forms.SetPasswordForm):
+    """A user sets a password from the link in the welcome email."""
+
+    password_field = "new_password1"  # noqa: S105 (a form field's name)

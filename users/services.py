@@ -242,6 +242,19 @@ def user_record_login(*, user: User) -> None:
     user.last_login_at = now
 
 
+def users_claim_welcome(*, user_ids: Iterable[int]) -> list[User]:
+    """Mark the users among `user_ids` who have not been welcomed yet as welcomed, and
+    return them: the caller then sends their emails. Claiming first means a task run
+    twice sends nothing twice (a crash between claim and send loses an email rather
+    than doubling one). Not a change any reader sees, so nothing is announced."""
+    with transaction.atomic():
+        users = list(
+            User.objects.select_for_update(skip_locked=True).filter(pk__in=list(user_ids), welcome_sent_at=None)
+        )
+        User.objects.filter(pk__in=[user.pk for user in users]).update(welcome_sent_at=timezone.now())
+    return users
+
+
 # --- deleting ------------------------------------------------------------------------
 
 
