@@ -8,6 +8,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from config.celery import app as celery_app
 from users.models import Role
 from users.signals import users_changed
 from users.tests.factories import UserFactory
@@ -16,6 +17,9 @@ from users.tests.factories import UserFactory
 def pytest_configure(config) -> None:
     # Real hashers cost ~0.2 s each; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in the test's process, whatever broker is configured; the tests that
+    # need a real worker (tasks/tests/test_worker.py) switch this off for themselves.
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)
@@ -77,12 +81,13 @@ def client_for():
 
 def run_commit_hooks() -> None:
     """Do with the waiting on-commit callbacks what a commit does: run them and forget
-    them. A test's transaction never commits, so without this no write would ever
-    announce itself (and cached data would never go stale)."""
-    pending = list(connection.run_on_commit)
-    connection.run_on_commit.clear()
-    for _, callback, _ in pending:
-        callback()
+    them, and those they register in turn (after a real commit these run at once). A
+    test's transaction never commits, so without this no write would ever announce
+    itself, and no task queued after commit would run."""
+    while pending := list(connection.run_on_commit):
+        connection.run_on_commit.clear()
+        for _, callback, _ in pending:
+            callback()
 
 
 @pytest.fixture(autouse=True)

@@ -38,8 +38,8 @@ DEFAULT_BATCH_SIZE = 1000
 MAX_STORED_ERRORS = 1000
 CHECK_BYTES = 64 * 1024
 # A spreadsheet runs a cell starting with these as a formula. A phone number such as
-# "+1 555-0100" starts with "+" too: a cell made only of digits, spaces and + - ( ) . /
-# is kept as it is.
+# "+1 555-0100" starts with "+" too: a cell made only of digits, spaces and + - ( ) . # /
+# can at most compute a number, and is kept as it is.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER_CHARS = frozenset("0123456789 +-().#/")
 
@@ -158,8 +158,8 @@ class _SeenKeys:
 
     def _allocate(self, size: int) -> None:
         self._mask = size - 1
-        self._hashes = array("Q", bytes(8 * size))
-        self._lines = array("L", bytes(4 * size))
+        self._hashes = array("Q", [0]) * size
+        self._lines = array("I", [0]) * size
         self._count = 0
 
     def first_line(self, key: str, line: int) -> int | None:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,33 +14,65 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ImportJob',
+            name="ImportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('succeeded', 'Succeeded'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('file', models.CharField(help_text='Path of the upload in the default storage.', max_length=255)),
-                ('original_name', models.CharField(blank=True, default='', max_length=255)),
-                ('size', models.BigIntegerField(default=0, help_text='Bytes.')),
-                ('dry_run', models.BooleanField(default=False)),
-                ('update_existing', models.BooleanField(default=False)),
-                ('task_id', models.CharField(blank=True, db_index=True, default='', max_length=64)),
-                ('total', models.PositiveIntegerField(blank=True, help_text='Data rows in the file, once counted.', null=True)),
-                ('processed', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('skipped', models.PositiveIntegerField(default=0)),
-                ('failed', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list, help_text='The first row errors: row, field, message.')),
-                ('line_done', models.PositiveIntegerField(default=1, help_text='Last line of the file already imported.')),
-                ('message', models.TextField(blank=True, default='', help_text='Why the job failed, if it did.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("succeeded", "Succeeded"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("file", models.CharField(help_text="Path of the upload in the default storage.", max_length=255)),
+                ("original_name", models.CharField(blank=True, default="", max_length=255)),
+                ("size", models.BigIntegerField(default=0, help_text="Bytes.")),
+                ("dry_run", models.BooleanField(default=False)),
+                ("update_existing", models.BooleanField(default=False)),
+                ("task_id", models.CharField(blank=True, db_index=True, default="", max_length=64)),
+                (
+                    "total",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Data rows in the file, once counted.", null=True
+                    ),
+                ),
+                ("processed", models.PositiveIntegerField(default=0)),
+                ("created", models.PositiveIntegerField(default=0)),
+                ("updated", models.PositiveIntegerField(default=0)),
+                ("skipped", models.PositiveIntegerField(default=0)),
+                ("failed", models.PositiveIntegerField(default=0)),
+                (
+                    "errors",
+                    models.JSONField(blank=True, default=list, help_text="The first row errors: row, field, message."),
+                ),
+                (
+                    "line_done",
+                    models.PositiveIntegerField(default=1, help_text="Last line of the file already imported."),
+                ),
+                ("message", models.TextField(blank=True, default="", help_text="Why the job failed, if it did.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['created_at', 'id'], name='imports_created_at_id_idx')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["created_at", "id"], name="imports_created_at_id_idx")],
             },
         ),
     ]
