@@ -168,6 +168,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(EMBEDDED_SQLITE_PATH)),
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # A file rather than memory, so a Celery worker started by the tests shares it.
+            "TEST": {"NAME": str(BASE_DIR / "test-db.sqlite3")},
         }
     }
 
@@ -270,7 +272,14 @@ CELERY_TASK_ROUTES = {
     "tasks.tasks.import_users": {"queue": "imports"},
     "tasks.tasks.send_welcome_emails": {"queue": "email"},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # How often a worker looks for tasks whose worker died (kombu's default is a scan
+    # every 100 s, whatever the timeout): a fifth of the timeout, at most a minute.
+    "unacked_restore_interval": max(1, min(60, CELERY_VISIBILITY_TIMEOUT // 5)),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for its broker as long as it takes
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
