@@ -83,14 +83,23 @@ def _wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.2)
 
 
+def _publish_to(broker_url: str, eager: bool) -> None:
+    """Point the app's publishing at another broker: Celery keeps the connection and
+    producer pools it made for the first one, so they are dropped too."""
+    app.conf.update(task_always_eager=eager, broker_url=broker_url)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker(settings, tmp_path):
     """The test process publishes to the real broker; uploads land where workers look."""
     redis.Redis.from_url(BROKER_URL).flushdb()
     settings.MEDIA_ROOT = tmp_path / "media"
-    app.conf.update(task_always_eager=False, broker_url=BROKER_URL)
+    previous = app.conf.broker_url
+    _publish_to(BROKER_URL, eager=False)
     yield
-    app.conf.update(task_always_eager=True)
+    _publish_to(previous, eager=True)
     redis.Redis.from_url(BROKER_URL).flushdb()
 
 
