@@ -8,7 +8,7 @@ DEMO_ADMIN_PASSWORD ?= admin
 DEMO_USERS ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve migrate demo-data static test lint format clean
+.PHONY: install run serve worker beat migrate demo-data static test lint format clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,18 @@ run: demo-data static
 # The same server without demo data or demo admin (create users with createsuperuser).
 serve: migrate static
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+
+# Celery: a worker for every queue, and the one beat that schedules the daily cleanup.
+# Both need a broker (REDIS_URL or CELERY_BROKER_URL); without one, tasks run in the web process.
+WORKER_CONCURRENCY ?= 2
+
+worker: install
+	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL (or CELERY_BROKER_URL): without a broker, tasks run inside the web process and need no worker."; exit 1; }
+	$(VENV)/bin/celery -A config worker -Q default,imports,email --concurrency $(WORKER_CONCURRENCY) -l info
+
+beat: install
+	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL (or CELERY_BROKER_URL): beat queues tasks for a worker through the broker."; exit 1; }
+	$(VENV)/bin/celery -A config beat -l info
 
 # Settings require SECRET_KEY beside DATABASE_URL; tests need no real one.
 test: install

@@ -5,6 +5,7 @@ present exactly once."""
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -163,3 +164,31 @@ def test_an_import_survives_its_worker_being_killed(admin_client, workers, tmp_p
     assert (job.status, job.processed, job.created, job.failed) == (ImportStatus.SUCCEEDED, rows, rows, 0)
     usernames = list(User.objects.filter(username__startswith="survivor").values_list("username", flat=True))
     assert len(usernames) == len(set(usernames)) == rows
+
+
+def test_a_worker_without_its_broker_says_so_in_one_line_and_retries(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    log = tmp_path / "worker.log"
+    with open(log, "ab") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and project)
+            [sys.executable, "-m", "celery", "-A", "config", "worker", *WORKER_OPTIONS],
+            cwd=BASE_DIR,
+            env={
+                **os.environ,
+                "CELERY_BROKER_URL": f"redis://127.0.0.1:{closed}/0",
+                "CELERY_TASK_ALWAYS_EAGER": "false",
+            },
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        _wait_for(lambda: log.read_text(errors="replace").count("Cannot connect") >= 2, 30, "two attempts")
+        assert process.poll() is None  # still trying
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    attempts = [line for line in log.read_text(errors="replace").splitlines() if "Cannot connect" in line]
+    assert all("Trying again" in line for line in attempts)
