@@ -52,20 +52,20 @@ def validate_user_rows(
                 continue
             changing[index] = target
             row = {name: value for name, value in row.items() if name != "id"}
-        try:
-            result.valid[index] = _validate_row(
-                row, actor=actor, target=changing.get(index), serializer_class=serializer_class
-            )
-        except ValidationError as exc:
-            result.errors[index] = exc.message_dict
+        data, errors = _validate_row(row, actor=actor, target=changing.get(index), serializer_class=serializer_class)
+        if errors:
+            result.errors[index] = errors
+        else:
+            result.valid[index] = data
     _check_unique(result, changing)
     return result
 
 
-def _validate_row(row: Any, *, actor: User | None, target: User | None, serializer_class) -> dict[str, Any]:
+def _validate_row(row: Any, *, actor: User | None, target: User | None, serializer_class) -> tuple[dict, Errors]:
+    """The row's cleaned data and its errors (shaped as the API's, nested for `profile`)."""
     serializer = serializer_class(data=row, partial=target is not None)
     if not serializer.is_valid():
-        raise ValidationError(serializer.errors)
+        return {}, dict(serializer.errors)
     data = dict(serializer.validated_data)
     if actor is not None:
         try:
@@ -74,11 +74,14 @@ def _validate_row(row: Any, *, actor: User | None, target: User | None, serializ
             else:
                 ensure_can_change(actor, target, data)
         except PermissionDenied as exc:
-            raise ValidationError({"role": [str(exc)]}) from exc
+            return {}, {"role": [str(exc)]}
     if data.get("password") is not None:
         person = User(**{name: data.get(name, getattr(target, name, "")) for name in PERSON_FIELDS})
-        services.validate_new_password(person, data["password"])
-    return data
+        try:
+            services.validate_new_password(person, data["password"])
+        except ValidationError as exc:
+            return {}, exc.message_dict
+    return data, {}
 
 
 def _check_unique(result: ValidatedRows, changing: Mapping[int, User]) -> None:

@@ -73,6 +73,14 @@ def test_one_bad_row_creates_nothing_and_every_error_is_indexed(admin_client):
     assert not User.objects.filter(username__in=["fine", "fine2"]).exists()
 
 
+def test_nested_profile_errors_stay_nested_under_their_index(admin_client):
+    response = admin_client.post(URL, [new("ok"), new("nested", profile={"bio": 0, "twitter": "@n"})], format="json")
+
+    errors = errors_of(response)
+    assert errors == {1: {"profile": {"twitter": [errors[1]["profile"]["twitter"][0]]}}}
+    assert "Unknown field" in errors[1]["profile"]["twitter"][0]
+
+
 def test_a_password_is_refused_in_bulk(admin_client):
     errors = errors_of(admin_client.post(URL, [new("pw", password="Qz7-vortex-harbour-91")], format="json"))
 
