@@ -46,7 +46,7 @@ def validate_user_rows(
     changing: dict[int, User] = {}
     for index, row in enumerate(rows):
         if targets is not None:
-            target = targets.get(row.get("id")) if isinstance(row, Mapping) else None
+            target = targets.get(row_id(row))
             if target is None:
                 result.errors[index] = {"id": ["Give the id of an existing user."]}
                 continue
@@ -59,6 +59,12 @@ def validate_user_rows(
             result.valid[index] = data
     _check_unique(result, changing)
     return result
+
+
+def row_id(row: Any) -> int | None:
+    """The user id an item of a bulk change names, if it names one properly."""
+    value = row.get("id") if isinstance(row, Mapping) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _validate_row(row: Any, *, actor: User | None, target: User | None, serializer_class) -> tuple[dict, Errors]:

@@ -37,7 +37,7 @@ from users.serializers import (
     UserWriteSerializer,
 )
 from users.throttling import TokenObtainThrottle
-from users.validation import validate_user_rows
+from users.validation import row_id, validate_user_rows
 
 USER_ID_PATTERN = r"[0-9]{1,18}"  # keeps ids inside a 64-bit integer on every database
 BULK_MAX_ITEMS = 1000
@@ -195,8 +195,8 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
     @bulk_create.mapping.patch
     def bulk_update(self, request):
         rows = _bulk_items(request.data)
-        ids = [row.get("id") if isinstance(row, dict) else None for row in rows]
-        targets = selectors.users_by_id(ids=[user_id for user_id in ids if isinstance(user_id, int)])
+        ids = [row_id(row) for row in rows]
+        targets = selectors.users_by_id(ids=[user_id for user_id in ids if user_id is not None])
         result = validate_user_rows(rows, actor=request.user, targets=targets, serializer_class=UserRowSerializer)
         if refused := _row_errors(result.errors | _repeated(ids)):
             return refused

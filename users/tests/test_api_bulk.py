@@ -172,6 +172,13 @@ def test_update_is_all_or_nothing_with_indexed_errors(admin_client):
     assert one.full_name != "Kept Back"
 
 
+@pytest.mark.parametrize("bad_id", [{}, [], "7", True, None, -1])
+def test_an_id_that_is_not_a_user_id_is_an_indexed_error(admin_client, bad_id):
+    response = admin_client.patch(URL, [{"id": bad_id, "full_name": "X"}], format="json")
+
+    assert errors_of(response) == {0: {"id": ["Give the id of an existing user."]}}
+
+
 def test_a_manager_may_not_touch_admins_or_peers_in_bulk(manager_client):
     admin, peer, plain = UserFactory(role=Role.ADMIN), UserFactory(role=Role.MANAGER), UserFactory()
 
