@@ -69,7 +69,6 @@ class BatchResult:
     skipped: int = 0
     failed: int = 0
     errors: list[RowError] = field(default_factory=list)
-    created_ids: list[int] = field(default_factory=list)
 
 
 # --- the file ----------------------------------------------------------------------------
@@ -264,7 +263,7 @@ def _create(rows: dict[int, dict], options: ImportOptions, result: BatchResult) 
     _collect(checked.errors, lines, result)
     valid = [checked.valid[index] for index in sorted(checked.valid)]
     if valid and not options.dry_run:
-        result.created_ids = [user.pk for user in services.users_create_many(actor=options.actor, rows=valid)]
+        services.users_create_many(actor=options.actor, rows=valid)
     result.created = len(valid)
 
 

@@ -5,11 +5,12 @@ system itself: commands, createsuperuser, imports) and the account rules, and an
 the change once the transaction commits (`users.signals.users_changed`).
 """
 
+import secrets
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import authenticate, password_validation, user_logged_in
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, UNUSABLE_PASSWORD_SUFFIX_LENGTH
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -99,39 +100,80 @@ def user_create(
     return user
 
 
-def users_create_many(*, actor: User | None, rows: Sequence[Mapping[str, Any]]) -> list[User]:
+def users_create_many(*, actor: User | None, rows: Sequence[Mapping[str, Any]]) -> list[int]:
     """Create users (each with a profile) from validated rows, in a constant number of
-    queries: for bulk writes and imports. No row carries a password: every new user
-    gets an unusable one (and the welcome email a way to set it)."""
-    users, profiles = [], []
-    for row in rows:
-        role = row.get("role", Role.USER)
-        if actor is not None:
-            ensure_can_create(actor, role)
-        users.append(
-            User(
-                username=row["username"],
-                email=User.objects.normalize_email(row["email"]),
-                full_name=row.get("full_name", ""),
-                role=role,
-                is_active=row.get("is_active", True),
-                password=make_password(None),
-            )
+    statements, and return their ids in the rows' order: for bulk writes and imports.
+    No row carries a password: every new user gets an unusable one (and the welcome
+    email a way to set it)."""
+    if actor is not None:
+        for row in rows:
+            ensure_can_create(actor, row.get("role", Role.USER))
+    now = timezone.now()
+    users = [
+        (
+            _unusable_password(),
+            False,
+            row["username"],
+            User.objects.normalize_email(row["email"]),
+            row.get("full_name", ""),
+            row.get("role", Role.USER),
+            row.get("is_active", True),
+            now,
+            now,
         )
-        profile = Profile()
-        _apply(profile, row.get("profile") or {}, PROFILE_FIELDS)
-        profiles.append(profile)
+        for row in rows
+    ]
+    profiles = [tuple((row.get("profile") or {}).get(name, "") for name in PROFILE_FIELDS) for row in rows]
     try:
         with transaction.atomic():
-            User.objects.bulk_create(users)
-            for user, profile in zip(users, profiles, strict=True):
-                profile.user = user
-            Profile.objects.bulk_create(profiles)
+            ids = _insert_users(users, profiles)
             announce_users_changed()
-            _announce_created([user.pk for user in users])
+            _announce_created(ids)
     except IntegrityError as exc:
         raise _unique_violation(exc) from exc
-    return users
+    return ids
+
+
+NEW_USER_COLUMNS = (
+    "password",
+    "is_superuser",
+    "username",
+    "email",
+    "full_name",
+    "role",
+    "is_active",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_users(users: list[tuple], profiles: list[tuple]) -> list[int]:
+    """Insert user rows (NEW_USER_COLUMNS) and their profiles (PROFILE_FIELDS).
+
+    PostgreSQL takes them through COPY, with ids drawn from the sequence beforehand:
+    per row it costs a fraction of what an INSERT's parameters cost in Python. Other
+    databases go through bulk_create."""
+    if connection.vendor != "postgresql":
+        created = User.objects.bulk_create(User(**dict(zip(NEW_USER_COLUMNS, user, strict=True))) for user in users)
+        Profile.objects.bulk_create(
+            Profile(user=user, **dict(zip(PROFILE_FIELDS, profile, strict=True)))
+            for user, profile in zip(created, profiles, strict=True)
+        )
+        return [user.pk for user in created]
+    user_table, profile_table = User._meta.db_table, Profile._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [user_table, len(users)]
+        )
+        ids = [user_id for (user_id,) in cursor.fetchall()]
+        columns = ", ".join(NEW_USER_COLUMNS)
+        with cursor.cursor.copy(f"COPY {user_table} (id, {columns}) FROM STDIN") as copy:
+            for user_id, user in zip(ids, users, strict=True):
+                copy.write_row((user_id, *user))
+        with cursor.cursor.copy(f"COPY {profile_table} (user_id, {', '.join(PROFILE_FIELDS)}) FROM STDIN") as copy:
+            for user_id, profile in zip(ids, profiles, strict=True):
+                copy.write_row((user_id, *profile))
+    return ids
 
 
 def users_update_many(*, actor: User | None, changes: Mapping[int, Mapping[str, Any]]) -> int:
@@ -335,6 +377,12 @@ def _ensure_admins_remain(*, actor: User | None, losing: Collection[User]) -> No
     conflict = _admins_conflict(actor=actor, losing=losing)
     if conflict:
         raise Conflict(conflict)
+
+
+def _unusable_password() -> str:
+    """What `make_password(None)` stores, made with one call to the OS's random source
+    rather than forty (a bulk of a thousand users spent 150 ms on it)."""
+    return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
 
 
 def _locked(queryset):

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models.functions import Lower
+from rest_framework import serializers
+from rest_framework.settings import api_settings
 
 from users import services
 from users.models import EMAIL_TAKEN, USERNAME_TAKEN, Role, User
@@ -44,6 +46,9 @@ def validate_user_rows(
     `serializer_class` may narrow the fields (bulk writes and imports take no password)."""
     result = ValidatedRows()
     changing: dict[int, User] = {}
+    # One serializer for every row: building a ModelSerializer's fields costs more than
+    # checking a row with them (DRF's ListSerializer shares its child the same way).
+    serializer = serializer_class(partial=targets is not None)
     for index, row in enumerate(rows):
         if targets is not None:
             target = targets.get(row_id(row))
@@ -52,7 +57,7 @@ def validate_user_rows(
                 continue
             changing[index] = target
             row = {name: value for name, value in row.items() if name != "id"}
-        data, errors = _validate_row(row, actor=actor, target=changing.get(index), serializer_class=serializer_class)
+        data, errors = _validate_row(serializer, row, actor=actor, target=changing.get(index))
         if errors:
             result.errors[index] = errors
         else:
@@ -67,12 +72,12 @@ def row_id(row: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _validate_row(row: Any, *, actor: User | None, target: User | None, serializer_class) -> tuple[dict, Errors]:
+def _validate_row(serializer, row: Any, *, actor: User | None, target: User | None) -> tuple[dict, Errors]:
     """The row's cleaned data and its errors (shaped as the API's, nested for `profile`)."""
-    serializer = serializer_class(data=row, partial=target is not None)
-    if not serializer.is_valid():
-        return {}, dict(serializer.errors)
-    data = dict(serializer.validated_data)
+    try:
+        data = dict(serializer.run_validation(row))
+    except serializers.ValidationError as exc:
+        return {}, _as_errors(exc.detail)
     if actor is not None:
         try:
             if target is None:
@@ -118,3 +123,10 @@ def _check_unique(result: ValidatedRows, changing: Mapping[int, User]) -> None:
             result.errors.setdefault(index, {})[column] = [message]
     for index in result.errors:
         result.valid.pop(index, None)
+
+
+def _as_errors(detail) -> Errors:
+    """DRF's error detail for a row, as its `errors` property would give it."""
+    if isinstance(detail, dict):
+        return dict(detail)
+    return {api_settings.NON_FIELD_ERRORS_KEY: detail if isinstance(detail, list) else [detail]}

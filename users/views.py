@@ -184,8 +184,8 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         result = validate_user_rows(rows, actor=request.user, serializer_class=UserRowSerializer)
         if refused := _row_errors(result.errors):
             return refused
-        users = services.users_create_many(actor=request.user, rows=[result.valid[index] for index in range(len(rows))])
-        return Response({"created": len(users), "ids": [user.pk for user in users]}, status=status.HTTP_201_CREATED)
+        ids = services.users_create_many(actor=request.user, rows=[result.valid[index] for index in range(len(rows))])
+        return Response({"created": len(ids), "ids": ids}, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Change up to 1000 users at once",

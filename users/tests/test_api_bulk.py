@@ -15,12 +15,17 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/users/bulk/"
 
 
-def statements(model, rows: int) -> int:
-    """How many INSERTs Django sends for a bulk insert of `rows`: one on PostgreSQL; on
-    SQLite as many as keep each under its 999 parameters."""
-    fields = [field for field in model._meta.concrete_fields if not isinstance(field, BigAutoField)]
-    per_statement = connection.ops.bulk_batch_size(fields, range(rows))
-    return -(-rows // per_statement)
+def insert_statements(rows: int) -> int:
+    """What inserting `rows` new users and profiles costs in counted queries. PostgreSQL:
+    one query draws the ids, then two COPYs load the rows (COPY is not a query Django
+    counts). SQLite: as many INSERTs of each table as keep each under 999 parameters."""
+    if connection.vendor == "postgresql":
+        return 1
+    total = 0
+    for model in (User, Profile):
+        fields = [field for field in model._meta.concrete_fields if not isinstance(field, BigAutoField)]
+        total += -(-rows // connection.ops.bulk_batch_size(fields, range(rows)))
+    return total
 
 
 def warm_token(client) -> None:
@@ -125,7 +130,7 @@ def test_create_costs_a_constant_number_of_queries(
         rows = [new(f"batch{size}-{n}") for n in range(size)]
         warm_token(admin_client)
         # 2 uniqueness checks, a savepoint and its release, the inserts of users and profiles
-        with django_assert_num_queries(4 + statements(User, size) + statements(Profile, size)):
+        with django_assert_num_queries(4 + insert_statements(size)):
             assert announced(lambda rows=rows: admin_client.post(URL, rows, format="json")) == 1
     assert User.objects.filter(username__startswith="batch500-").count() == 500
 
