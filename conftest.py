@@ -20,6 +20,7 @@ def pytest_configure(config) -> None:
     # Tasks run in the test's process, whatever broker is configured; the tests that
     # need a real worker (tasks/tests/test_worker.py) switch this off for themselves.
     celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True  # a failing task fails its test
 
 
 @pytest.fixture(autouse=True)

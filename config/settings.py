@@ -259,7 +259,9 @@ SPECTACULAR_SETTINGS = {
 # another worker after the visibility timeout, which must outlast the longest task.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or env_str("CELERY_BROKER_URL")))
-CELERY_TASK_EAGER_PROPAGATES = True
+# A task that fails in-process is recorded as failed, as a worker would, rather than
+# failing the request that queued it.
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_STORE_EAGER_RESULT = True  # /api/v1/tasks/{id}/ answers on the embedded default too
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "django-db")
 CELERY_RESULT_EXTENDED = True

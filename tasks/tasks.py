@@ -36,14 +36,23 @@ def import_users(self, job_id: int) -> dict:
 
         run_import(path, options, start_line=job.line_done, on_batch=record)
     except (CSVRejected, OSError) as exc:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, message=str(exc), finished_at=timezone.now()
-        )
+        _finish(job, ImportStatus.FAILED, str(exc))
         logger.warning("Import %s failed: %s", job.pk, exc)
+    except Exception as exc:
+        # Recorded so the job does not look as if it were still running; raised again
+        # so Celery reports the task failed, with its traceback.
+        _finish(job, ImportStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
     else:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.SUCCEEDED, finished_at=timezone.now())
+        _finish(job, ImportStatus.SUCCEEDED)
     job.refresh_from_db()
     return _summary(job)
+
+
+def _finish(job: ImportJob, status: str, message: str = "") -> None:
+    """Mark a job done and remove its upload: a finished job is never run again."""
+    ImportJob.objects.filter(pk=job.pk).update(status=status, message=message, finished_at=timezone.now())
+    default_storage.delete(job.file)
 
 
 def _record_batch(job: ImportJob, result: BatchResult) -> None:

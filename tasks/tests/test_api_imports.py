@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core import mail
+from django.core.files.storage import default_storage
 
+import tasks.tasks
 from tasks.models import ImportJob, ImportStatus
 from tasks.tests.factories import row, write_csv
 from users.models import User
@@ -161,3 +163,36 @@ def test_jobs_are_listed_newest_first(admin_client, csv_bytes):
 
     assert [job["id"] for job in body["results"]] == [second, first]
     assert ImportJob.objects.get(pk=first).status == ImportStatus.SUCCEEDED
+
+
+def test_a_finished_job_leaves_no_upload_behind(admin_client, csv_bytes):
+    job = ImportJob.objects.get(pk=upload(admin_client, csv_bytes).json()["id"])
+
+    assert job.status == ImportStatus.SUCCEEDED
+    assert not default_storage.exists(job.file)
+
+
+def test_a_job_that_breaks_is_marked_failed_and_the_task_fails(admin_client, csv_bytes, monkeypatch):
+    job_id = upload(admin_client, csv_bytes).json()["id"]
+    ImportJob.objects.filter(pk=job_id).update(status=ImportStatus.PENDING, line_done=1)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(tasks.tasks, "run_import", broken)
+    with pytest.raises(RuntimeError):
+        tasks.tasks.import_users.apply(args=[job_id])
+
+    job = ImportJob.objects.get(pk=job_id)
+    assert (job.status, job.message) == (ImportStatus.FAILED, "RuntimeError: the database went away")
+    assert job.finished_at is not None
+
+
+def test_a_task_delivered_again_after_its_job_finished_does_nothing(admin_client, csv_bytes):
+    job_id = upload(admin_client, csv_bytes).json()["id"]
+    before = User.objects.count()
+
+    summary = tasks.tasks.import_users.apply(args=[job_id]).get()
+
+    assert summary["status"] == "succeeded"
+    assert User.objects.count() == before
