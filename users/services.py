@@ -182,20 +182,11 @@ def users_update_many(*, actor: User | None, changes: Mapping[int, Mapping[str, 
     with transaction.atomic():
         users = {user.pk: user for user in _locked(User.objects.select_related("profile").filter(pk__in=list(changes)))}
         profiles = {user_id: _profile_of(user) for user_id, user in users.items()}
-        losing = []
-        for user_id, data in changes.items():
-            user = users[user_id]
-            if actor is not None:
-                ensure_can_change(actor, user, data)
-            if user.is_superuser and data.get("role", Role.ADMIN) != Role.ADMIN:
-                raise Conflict("A superuser's role is always admin.")
-            was_active_admin = user.is_active and user.is_admin
-            if "email" in data:
-                data = {**data, "email": User.objects.normalize_email(data["email"])}
-            _apply(user, data, USER_FIELDS)
-            _apply(profiles[user_id], data.get("profile") or {}, PROFILE_FIELDS)
-            if was_active_admin and not (user.is_active and user.is_admin):
-                losing.append(user)
+        losing = [
+            users[user_id]
+            for user_id, data in changes.items()
+            if _change(actor=actor, user=users[user_id], profile=profiles[user_id], data=data)
+        ]
         _ensure_admins_remain(actor=actor, losing=losing)
         now = timezone.now()
         for user in users.values():
@@ -222,24 +213,13 @@ def user_update(
     """Apply the given fields, a `password` and nested `profile` fields to a user, row locked."""
     with transaction.atomic():
         user = _locked(User.objects.select_related("profile").filter(pk=user_id)).get()
-        if actor is not None:
-            ensure_can_change(actor, user, data)
-        if precondition is not None:
-            precondition(user)
-        if user.is_superuser and data.get("role", Role.ADMIN) != Role.ADMIN:
-            raise Conflict("A superuser's role is always admin.")
-        was_active_admin = user.is_active and user.is_admin
-        if "email" in data:
-            data = {**data, "email": User.objects.normalize_email(data["email"])}
-        _apply(user, data, USER_FIELDS)
-        if was_active_admin and not (user.is_active and user.is_admin):
+        profile = _profile_of(user)
+        if _change(actor=actor, user=user, profile=profile, data=data, precondition=precondition):
             _ensure_admins_remain(actor=actor, losing=[user])
         if data.get("password") is not None:
             if actor is not None:
                 validate_new_password(user, data["password"])
             _set_password(user, data["password"])
-        profile = _profile_of(user)
-        _apply(profile, data.get("profile") or {}, PROFILE_FIELDS)
         _save_user(user, profile)
         announce_users_changed()
     return user
@@ -383,6 +363,31 @@ def _unusable_password() -> str:
     """What `make_password(None)` stores, made with one call to the OS's random source
     rather than forty (a bulk of a thousand users spent 150 ms on it)."""
     return UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(UNUSABLE_PASSWORD_SUFFIX_LENGTH // 2)
+
+
+def _change(
+    *,
+    actor: User | None,
+    user: User,
+    profile: Profile,
+    data: Mapping[str, Any],
+    precondition: Precondition | None = None,
+) -> bool:
+    """Check one user's change against the role rules, the precondition and the
+    superuser rule, in that order (403, 412, 409), and apply it in memory. Returns
+    whether it takes an active admin's rights away (the caller checks what remains)."""
+    if actor is not None:
+        ensure_can_change(actor, user, data)
+    if precondition is not None:
+        precondition(user)
+    if user.is_superuser and data.get("role", Role.ADMIN) != Role.ADMIN:
+        raise Conflict("A superuser's role is always admin.")
+    was_active_admin = user.is_active and user.is_admin
+    if "email" in data:
+        data = {**data, "email": User.objects.normalize_email(data["email"])}
+    _apply(user, data, USER_FIELDS)
+    _apply(profile, data.get("profile") or {}, PROFILE_FIELDS)
+    return was_active_admin and not (user.is_active and user.is_admin)
 
 
 def _locked(queryset):

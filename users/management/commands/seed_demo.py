@@ -39,19 +39,7 @@ DOMAINS = ("example.com", "example.org", "example.net", "corp.example")
 STATUSES = tuple(OrderStatus.values)
 HISTORY = timedelta(days=3 * 365)
 BULK_LOAD_THRESHOLD = 100_000  # users; from here on, indexes are rebuilt once at the end
-USER_COLUMNS = (
-    "id",
-    "password",
-    "is_superuser",
-    "username",
-    "email",
-    "full_name",
-    "role",
-    "is_active",
-    "created_at",
-    "updated_at",
-    "last_login_at",
-)
+USER_COLUMNS = ("id", *services.NEW_USER_COLUMNS, "last_login_at")
 PROFILE_COLUMNS = ("user_id", "department", "phone", "location", "bio")
 ORDER_COLUMNS = ("user_id", "status", "amount", "created_at")
 TABLES = ((User, USER_COLUMNS), (Profile, PROFILE_COLUMNS), (Order, ORDER_COLUMNS))
