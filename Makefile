@@ -38,11 +38,11 @@ run: demo-data static
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/  (user admin, password: DEMO_ADMIN_PASSWORD when it was created, default admin)"
 	@echo "  Token:  curl -X POST http://127.0.0.1:$(PORT)/api/v1/auth/token/ -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"$(DEMO_ADMIN_PASSWORD)\"}'"
 	@echo ""
-	PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+	PORT=$(PORT) PUBLIC_URL="$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}" $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 # The same server without demo data or demo admin (create users with createsuperuser).
 serve: migrate static
-	PORT=$(PORT) $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
+	PORT=$(PORT) PUBLIC_URL="$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}" $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
 
 # Celery: a worker for every queue, and the one beat that schedules the daily cleanup.
 # Both need a broker (REDIS_URL or CELERY_BROKER_URL); without one, tasks run in the web process.

@@ -213,7 +213,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 CSRF_FAILURE_VIEW = "api.errors.csrf_failure"
 
-# The browsable API's login lands on the API root unless the page asks for another.
+# The browsable API's login (also where a new password leads) lands on the API root
+# unless the page asks for another.
+LOGIN_URL = "/api-auth/login/"
 LOGIN_REDIRECT_URL = "/api/v1/"
 
 # Only `make run` sets it (default "admin"): seed_demo --demo-admin refuses without it.

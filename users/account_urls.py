@@ -5,11 +5,17 @@ from django.urls import path
 
 from users.forms import NewPasswordForm
 
+TITLES = {"site_header": "Userbase", "site_title": "Userbase"}  # the pages borrow the admin's look
+
 urlpatterns = [
     path(
         "set-password/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm, extra_context=TITLES),
         name="set-password",
     ),
-    path("set-password/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "set-password/done/",
+        views.PasswordResetCompleteView.as_view(extra_context=TITLES),
+        name="password_reset_complete",
+    ),
 ]

@@ -57,6 +57,7 @@ def test_the_link_sets_a_password_through_the_services(client):
 
     assert response.status_code == 200
     assert "password has been set" in response.content.decode().lower()
+    assert response.context["login_url"] == "/api-auth/login/"
     user.refresh_from_db()
     assert user.check_password(NEW_PASSWORD)
     assert not Token.objects.filter(key=token.key).exists()
