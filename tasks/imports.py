@@ -33,6 +33,7 @@ from users.validation import validate_user_rows
 
 HEADER = ("username", "email", "full_name", "role", "is_active", "department", "phone", "location")
 PROFILE_COLUMNS = ("department", "phone", "location")
+NEW_USER_DEFAULTS = {"role": Role.USER, "is_active": True}  # for blank cells of new users
 TEXT_COLUMNS = ("full_name", "department", "phone", "location")
 DEFAULT_BATCH_SIZE = 1000
 MAX_STORED_ERRORS = 1000
@@ -103,9 +104,9 @@ def _check_columns(cells: list[str]) -> None:
 
 
 def count_rows(path: Path | str) -> int:
-    """Data rows in the file (a quoted cell may span lines, so lines are not rows)."""
+    """Data rows in the file: blank lines are not rows, and a quoted cell may span lines."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        return max(sum(1 for cells in csv.reader(handle) if cells) - 1, 0)
 
 
 def _records(handle) -> Iterator[tuple[int, list[str]]]:
@@ -117,7 +118,8 @@ def _records(handle) -> Iterator[tuple[int, list[str]]]:
         raise CSVRejected("The file is empty.") from None
     previous_end = reader.line_num
     for cells in reader:
-        yield previous_end + 1, cells
+        if cells:  # a blank line (many exports end with one) is not a row
+            yield previous_end + 1, cells
         previous_end = reader.line_num
 
 
@@ -132,28 +134,29 @@ def defuse(value: str) -> str:
 
 
 def _row_data(cells: list[str]) -> tuple[dict[str, Any] | None, list[tuple[str, str]]]:
-    """The write fields of a row, or None with (field, message) problems."""
-    if len(cells) != len(HEADER):
-        return None, [("row", f"Expected {len(HEADER)} cells, found {len(cells)}.")]
+    """The write fields of a row, or None with (field, message) problems. A blank
+    `role` or `is_active` is left out: a new user then gets the default (user, active),
+    an existing one keeps what it has."""
     raw = {name: value.strip() for name, value in zip(HEADER, cells, strict=True)}
-    data: dict[str, Any] = {"username": raw["username"], "email": raw["email"]}
-    data["full_name"] = defuse(raw["full_name"])
-    data["role"] = raw["role"] or Role.USER
-    problems = []
-    try:
-        data["is_active"] = parse_bool(raw["is_active"]) if raw["is_active"] else True
-    except ValueError:
-        problems.append(("is_active", BOOLEAN_HELP))
+    data: dict[str, Any] = {"username": raw["username"], "email": raw["email"], "full_name": defuse(raw["full_name"])}
+    if raw["role"]:
+        data["role"] = raw["role"]
+    if raw["is_active"]:
+        try:
+            data["is_active"] = parse_bool(raw["is_active"])
+        except ValueError:
+            return None, [("is_active", BOOLEAN_HELP)]
     data["profile"] = {name: defuse(raw[name]) for name in PROFILE_COLUMNS}
-    return (None if problems else data), problems
+    return data, []
 
 
 class _SeenKeys:
     """Usernames and emails met so far in the file, with the line of each: 64-bit hashes
-    in flat arrays (12 bytes a slot), so a million rows cost tens of MB, not hundreds."""
+    in flat arrays (12 bytes a slot), so a million rows cost tens of MB, not hundreds.
+    Sized for the rows expected (two keys a row, at most half full), it never grows."""
 
-    def __init__(self) -> None:
-        self._allocate(1 << 16)
+    def __init__(self, expected_keys: int = 0) -> None:
+        self._allocate(max(1 << 16, 1 << (2 * expected_keys).bit_length()))
 
     def _allocate(self, size: int) -> None:
         self._mask = size - 1
@@ -176,14 +179,15 @@ class _SeenKeys:
         return None
 
     def _grow(self) -> None:
-        entries = [(digest, line) for digest, line in zip(self._hashes, self._lines, strict=True) if digest]
+        hashes, lines = self._hashes, self._lines
         self._allocate((self._mask + 1) * 2)
-        for digest, line in entries:
-            slot = digest & self._mask
-            while self._hashes[slot] != 0:
-                slot = (slot + 1) & self._mask
-            self._hashes[slot], self._lines[slot] = digest, line
-        self._count = len(entries)
+        for index, digest in enumerate(hashes):
+            if digest:
+                slot = digest & self._mask
+                while self._hashes[slot] != 0:
+                    slot = (slot + 1) & self._mask
+                self._hashes[slot], self._lines[slot] = digest, lines[index]
+                self._count += 1
 
 
 # --- the run -----------------------------------------------------------------------------
@@ -202,11 +206,13 @@ def run_import(
     options: ImportOptions,
     *,
     start_line: int = 1,
+    expected_rows: int = 0,
     on_batch: Callable[[BatchResult], None] = lambda result: None,
 ) -> None:
     """Import the rows after `start_line`, batch by batch; `on_batch` runs inside each
-    batch's transaction (to record progress with it)."""
-    seen = _SeenKeys()
+    batch's transaction (to record progress with it). `expected_rows` (when known) sizes
+    the memory of names seen once for the whole file."""
+    seen = _SeenKeys(2 * expected_rows)
     with open(path, encoding="utf-8-sig", newline="") as handle:
         batch: list[tuple[int, list[str]]] = []
         for line, cells in _records(handle):
@@ -236,9 +242,12 @@ def _import_batch(
     result = BatchResult(line=batch[-1][0], processed=len(batch))
     rows: dict[int, dict[str, Any]] = {}  # line → data of the rows still in the running
     for line, cells in batch:
+        if len(cells) != len(HEADER):
+            result.errors.append(RowError(line, "row", f"Expected {len(HEADER)} cells, found {len(cells)}."))
+            continue
         data, problems = _row_data(cells)
         for label, key in (("username", f"u:{cells[0].strip()}"), ("email", f"e:{cells[1].strip().lower()}")):
-            if len(cells) == len(HEADER) and (earlier := seen.first_line(key, line)) is not None:
+            if (earlier := seen.first_line(key, line)) is not None:
                 problems.append((label, f"Line {earlier} has the same {label}."))
         if problems:
             result.errors.extend(RowError(line, name, message) for name, message in problems)
@@ -246,7 +255,7 @@ def _import_batch(
         rows[line] = data
     with transaction.atomic():
         existing = User.objects.in_bulk([data["username"] for data in rows.values()], field_name="username")
-        creates = {line: data for line, data in rows.items() if data["username"] not in existing}
+        creates = {line: NEW_USER_DEFAULTS | data for line, data in rows.items() if data["username"] not in existing}
         updates = {line: data for line, data in rows.items() if data["username"] in existing}
         if not options.update_existing:
             result.skipped = len(updates)

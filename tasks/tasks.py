@@ -34,7 +34,7 @@ def import_users(self, job_id: int) -> dict:
             _record_batch(job, result)
             self.update_state(state="PROGRESS", meta={"job": job.pk, "processed": job.processed, "total": job.total})
 
-        run_import(path, options, start_line=job.line_done, on_batch=record)
+        run_import(path, options, start_line=job.line_done, expected_rows=job.total, on_batch=record)
     except (CSVRejected, OSError) as exc:
         _finish(job, ImportStatus.FAILED, str(exc))
         logger.warning("Import %s failed: %s", job.pk, exc)

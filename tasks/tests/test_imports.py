@@ -1,8 +1,11 @@
 """The import engine: row rules and numbers, batches, idempotence, dry runs, updates, resuming."""
 
-import pytest
+from io import StringIO
 
-from tasks.imports import BatchResult, CSVRejected, ImportOptions, run_import
+import pytest
+from django.core.management import CommandError, call_command
+
+from tasks.imports import BatchResult, CSVRejected, ImportOptions, _SeenKeys, count_rows, run_import
 from tasks.tests.factories import row, write_csv
 from users.models import Role, User
 from users.tests.factories import UserFactory
@@ -180,10 +183,71 @@ def test_another_header_is_refused(tmp_path, header, words):
         import_file(path)
 
 
-def test_a_row_with_the_wrong_number_of_cells_fails(tmp_path):
+@pytest.mark.parametrize("short", ["short,short@example.com", "lonely", "a,b,c,d,e,f,g,h,i"])
+def test_a_row_with_the_wrong_number_of_cells_fails_alone(tmp_path, short):
     path = tmp_path / "users.csv"
-    path.write_text("username,email,full_name,role,is_active,department,phone,location\nshort,short@example.com\n")
+    path.write_text(
+        "username,email,full_name,role,is_active,department,phone,location\n"
+        f"{short}\nfine,fine@example.com,Fine,user,true,,,\n"
+    )
 
     result, _ = import_file(path)
 
     assert [(error.row, error.field) for error in result.errors] == [(2, "row")]
+    assert result.created == 1
+
+
+def test_blank_lines_are_not_rows(tmp_path):
+    path = tmp_path / "users.csv"
+    path.write_text(
+        "username,email,full_name,role,is_active,department,phone,location\n"
+        "\nfirst,first@example.com,First,user,true,,,\n\n\nsecond,second@example.com,Second,,,,,\n\n"
+    )
+
+    result, _ = import_file(path)
+
+    assert (result.processed, result.created, result.failed) == (2, 2, 0)
+    assert count_rows(path) == 2
+    second = User.objects.get(username="second")
+    assert (second.role, second.is_active) == (Role.USER, True)  # blank cells of a new user: the defaults
+
+
+def test_blank_role_and_state_cells_leave_an_existing_user_as_it_is(tmp_path):
+    manager = UserFactory(username="boss", email="boss@example.com", role=Role.MANAGER, is_active=False)
+    path = write_csv(tmp_path / "users.csv", [row("boss", role="", is_active="", full_name="Renamed Boss")])
+
+    result, _ = import_file(path, update_existing=True)
+
+    assert result.updated == 1
+    manager.refresh_from_db()
+    assert (manager.full_name, manager.role, manager.is_active) == ("Renamed Boss", Role.MANAGER, False)
+
+
+def test_the_memory_of_names_seen_grows_when_it_must_and_forgets_nothing():
+    seen = _SeenKeys()
+    for number in range(100_000):
+        assert seen.first_line(f"u:user{number}", number + 2) is None
+
+    assert seen.first_line("u:user0", 999) == 2
+    assert seen.first_line("u:user99999", 999) == 100_001
+    assert len(_SeenKeys(2_000_000)._hashes) == 1 << 22  # sized up front for a million rows
+
+
+def test_the_command_refuses_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(
+        "username,email,full_name,role,is_active,department,phone,location\nj,j@x.io,Jos\xe9,,,,,\n".encode("latin-1")
+    )
+
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_users", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_command_imports_with_a_summary(tmp_path):
+    path = write_csv(tmp_path / "users.csv", [row("cmd1"), row("cmd2"), row("bad name!", email="b@example.com")])
+    out, err = StringIO(), StringIO()
+
+    call_command("import_users", str(path), "--batch-size", "2", stdout=out, stderr=err)
+
+    assert "Created 2, updated 0, skipped 0, failed 1 of 3 rows." in out.getvalue()
+    assert "line 4, username:" in err.getvalue()

@@ -5,7 +5,15 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tasks.imports import DEFAULT_BATCH_SIZE, BatchResult, CSVRejected, ImportOptions, count_rows, run_import
+from tasks.imports import (
+    DEFAULT_BATCH_SIZE,
+    BatchResult,
+    CSVRejected,
+    ImportOptions,
+    check_upload,
+    count_rows,
+    run_import,
+)
 
 SHOWN_ERRORS = 20
 
@@ -27,9 +35,15 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
+        try:
+            with open(path, "rb") as handle:
+                check_upload(iter(lambda: handle.read(1 << 20), b""))
+        except CSVRejected as exc:
+            raise CommandError(str(exc)) from None
+        total = count_rows(path)
         totals = BatchResult(line=1)
         errors = []
-        progress = tqdm(total=count_rows(path), unit="rows", disable=options["verbosity"] < 1, file=self.stderr._out)
+        progress = tqdm(total=total, unit="rows", disable=options["verbosity"] < 1, file=self.stderr._out)
 
         def record(result: BatchResult) -> None:
             for name in ("processed", "created", "updated", "skipped", "failed"):
@@ -41,6 +55,7 @@ class Command(BaseCommand):
             run_import(
                 path,
                 ImportOptions(actor=None, dry_run=dry_run, update_existing=update_existing, batch_size=batch_size),
+                expected_rows=total,
                 on_batch=record,
             )
         except CSVRejected as exc:
