@@ -31,7 +31,8 @@ def render_json(data) -> bytes:
 
 class JSONRenderer(renderers.JSONRenderer):
     """DRF's JSON renderer on orjson; an indented rendering (the browsable API asks for
-    one) still goes through DRF's own."""
+    one) still goes through DRF's own. Answers kept by `api.response_cache` are always
+    compact: they are rendered once for every caller."""
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         if data is None:

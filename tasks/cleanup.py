@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from users import services
@@ -12,9 +12,13 @@ from users.models import User
 DEFAULT_BATCH_SIZE = 1000
 
 
+def inactive(*, days: int) -> Q:
+    """Deactivated and unchanged for `days` days."""
+    return Q(is_active=False, updated_at__lt=timezone.now() - timedelta(days=days))
+
+
 def inactive_users(*, days: int) -> QuerySet[User]:
-    """Deactivated users unchanged for `days` days."""
-    return User.objects.filter(is_active=False, updated_at__lt=timezone.now() - timedelta(days=days))
+    return User.objects.filter(inactive(days=days))
 
 
 def cleanup_inactive_users(
@@ -27,8 +31,10 @@ def cleanup_inactive_users(
     and the account rules hold); returns how many were removed. `on_batch` gets the
     running total after each batch."""
     removed = 0
-    candidates = inactive_users(days=days).order_by("pk").values_list("pk", flat=True)
+    condition = inactive(days=days)
+    candidates = User.objects.filter(condition).order_by("pk").values_list("pk", flat=True)
     while ids := list(candidates[:batch_size]):
-        removed += services.users_delete(actor=None, user_ids=ids)
+        # Whoever was reactivated or changed since the ids were read is kept.
+        removed += services.users_delete(actor=None, user_ids=ids, still=condition)
         on_batch(removed)
     return removed

@@ -1,6 +1,7 @@
 """Welcome emails: each new user is told about the account, with a link to set a password."""
 
 from collections.abc import Iterable
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -40,9 +41,14 @@ def welcome_message(user: User) -> EmailMessage:
 
 def send_welcome_emails(user_ids: Iterable[int]) -> int:
     """Send each listed user not yet welcomed one email, over one connection; returns
-    how many were sent."""
+    how many were sent. If sending fails, the users are unclaimed and the error raised
+    (the task retries)."""
     users = services.users_claim_welcome(user_ids=user_ids)
     if not users:
         return 0
-    with get_connection() as connection:
-        return connection.send_messages([welcome_message(user) for user in users]) or 0
+    try:
+        with get_connection() as connection:
+            return connection.send_messages([welcome_message(user) for user in users]) or 0
+    except (SMTPException, OSError):
+        services.users_unclaim_welcome(user_ids=[user.pk for user in users])
+        raise

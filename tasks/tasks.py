@@ -1,12 +1,14 @@
 """Celery tasks. Each takes ids, never model instances, and may run twice safely."""
 
 import logging
+from smtplib import SMTPException
 
 from celery import shared_task
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from tasks import cleanup, emails
 from tasks.imports import MAX_STORED_ERRORS, BatchResult, CSVRejected, ImportOptions, count_rows, run_import
@@ -73,8 +75,9 @@ def _summary(job: ImportJob) -> dict:
     return {"job": job.pk, **{name: getattr(job, name) for name in fields}}
 
 
-@shared_task
+@shared_task(autoretry_for=(SMTPException, OSError), retry_backoff=True, max_retries=8)
 def send_welcome_emails(user_ids: list[int]) -> int:
+    """Retried with a growing delay while the mail server refuses (about 4 hours in all)."""
     return emails.send_welcome_emails(user_ids)
 
 
@@ -88,4 +91,12 @@ def cleanup_inactive_users(days: int | None = None) -> int:
 
 def queue_import(job: ImportJob) -> None:
     """Queue a job's task once the transaction that created the job commits."""
-    transaction.on_commit(lambda: import_users.apply_async(args=[job.pk], task_id=job.task_id))
+    transaction.on_commit(lambda: _send_import(job))
+
+
+def _send_import(job: ImportJob) -> None:
+    try:
+        import_users.apply_async(args=[job.pk], task_id=job.task_id)
+    except OperationalError as exc:
+        logger.warning("Import %s not queued, the broker is unreachable: %s", job.pk, exc)
+        _finish(job, ImportStatus.FAILED, f"The job could not be queued (the broker is unreachable): {exc}")

@@ -37,7 +37,7 @@ class ImportUploadView(APIView):
     )
     def post(self, request):
         limit = settings.IMPORT_MAX_BYTES
-        if int(request.META.get("CONTENT_LENGTH") or 0) > limit + MULTIPART_OVERHEAD:
+        if _content_length(request) > limit + MULTIPART_OVERHEAD:
             raise PayloadTooLarge(limit)  # refused before the body is read
         serializer = ImportUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -59,6 +59,13 @@ class ImportUploadView(APIView):
         return Response(
             {"id": job.pk, "status_url": status_url, "task_id": job.task_id}, status=status.HTTP_202_ACCEPTED
         )
+
+
+def _content_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # not a number: the body is read and measured instead
 
 
 class ImportJobViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):

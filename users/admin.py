@@ -190,6 +190,17 @@ class OrderAdmin(admin.ModelAdmin):
         url = reverse("admin:users_user_change", args=[order.user_id])
         return format_html('<a href="{}">{}</a>', url, order.user.username)
 
+    # Orders are read here, never written: they change only with their user (deleted
+    # with them), which keeps the users data version the one thing cached reads follow.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 admin.site.unregister(TokenProxy)
 

@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from api.fieldsets import SelectableFieldsMixin
+from api.filters import MAX_BIGINT
 from api.serializers import StrictInputMixin
 from users.models import PASSWORD_MAX_LENGTH, USERNAME_PATTERN, Order, Profile, User
 
@@ -111,7 +112,7 @@ class UserRowSerializer(UserWriteSerializer):
 class UserChangeRowSerializer(UserRowSerializer):
     """A change in a bulk PATCH: the user's `id` and the fields to change."""
 
-    id = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=MAX_BIGINT)
 
     class Meta(UserRowSerializer.Meta):
         read_only_fields = ("created_at", "updated_at", "last_login_at")
@@ -124,7 +125,7 @@ class UserChangeRowSerializer(UserRowSerializer):
 class UserIdSerializer(StrictInputMixin, serializers.Serializer):
     """A user named by id, as a bulk DELETE lists them."""
 
-    id = serializers.IntegerField(min_value=1)
+    id = serializers.IntegerField(min_value=1, max_value=MAX_BIGINT)
 
 
 class BulkCreatedSerializer(serializers.Serializer):

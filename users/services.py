@@ -37,6 +37,8 @@ Precondition = Callable[[User], None]
 
 def announce_users_changed() -> None:
     """Send `users_changed` once the current transaction commits (at once outside one).
+    What receivers do after the commit cannot undo the write, so an error there is
+    logged rather than raised (`robust`).
 
     Several writes inside one transaction announce once. A callback already waiting
     is enough: it was registered in this savepoint, an outer one, or an inner one that
@@ -45,7 +47,7 @@ def announce_users_changed() -> None:
     """
     if any(callback is _send_users_changed for _, callback, _ in connection.run_on_commit):
         return
-    transaction.on_commit(_send_users_changed)
+    transaction.on_commit(_send_users_changed, robust=True)
 
 
 def _send_users_changed() -> None:
@@ -54,7 +56,7 @@ def _send_users_changed() -> None:
 
 def _announce_created(user_ids: list[int]) -> None:
     """Send `users_created` with the new users' ids once the transaction commits."""
-    transaction.on_commit(lambda: users_created.send(sender=User, user_ids=user_ids))
+    transaction.on_commit(lambda: users_created.send(sender=User, user_ids=user_ids), robust=True)
 
 
 # --- creating and changing -----------------------------------------------------------
@@ -161,7 +163,8 @@ def _insert_users(users: list[tuple], profiles: list[tuple]) -> list[int]:
         )
         return [user.pk for user in created]
     user_table, profile_table = User._meta.db_table, Profile._meta.db_table
-    with connection.cursor() as cursor:
+    # COPY runs on psycopg's own cursor: its errors are made Django's (IntegrityError) here.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [user_table, len(users)]
         )
@@ -181,6 +184,8 @@ def users_update_many(*, actor: User | None, changes: Mapping[int, Mapping[str, 
     at once, rows locked, in a constant number of queries; no password among them."""
     with transaction.atomic():
         users = {user.pk: user for user in _locked(User.objects.select_related("profile").filter(pk__in=list(changes)))}
+        if gone := sorted(set(changes) - set(users)):
+            raise ValidationError({"id": [f"No user with id {user_id} any more." for user_id in gone]})
         profiles = {user_id: _profile_of(user) for user_id, user in users.items()}
         losing = [
             users[user_id]
@@ -267,14 +272,17 @@ def user_record_login(*, user: User) -> None:
 def users_claim_welcome(*, user_ids: Iterable[int]) -> list[User]:
     """Mark the users among `user_ids` who have not been welcomed yet as welcomed, and
     return them: the caller then sends their emails. Claiming first means a task run
-    twice sends nothing twice (a crash between claim and send loses an email rather
-    than doubling one). Not a change any reader sees, so nothing is announced."""
+    twice sends nothing twice; a send that fails gives the claim back
+    (`users_unclaim_welcome`). Not a change any reader sees, so nothing is announced."""
     with transaction.atomic():
-        users = list(
-            User.objects.select_for_update(skip_locked=True).filter(pk__in=list(user_ids), welcome_sent_at=None)
-        )
+        users = list(_locked(User.objects.filter(pk__in=list(user_ids), welcome_sent_at=None)))
         User.objects.filter(pk__in=[user.pk for user in users]).update(welcome_sent_at=timezone.now())
     return users
+
+
+def users_unclaim_welcome(*, user_ids: Iterable[int]) -> None:
+    """The welcome emails of these users were not sent after all: let a retry send them."""
+    User.objects.filter(pk__in=list(user_ids)).update(welcome_sent_at=None)
 
 
 # --- deleting ------------------------------------------------------------------------
@@ -291,12 +299,13 @@ def user_delete(*, actor: User | None, user_id: int, precondition: Precondition 
         _delete([user], actor=actor)
 
 
-def users_delete(*, actor: User | None, user_ids: Iterable[int]) -> int:
-    """Delete many users at once; returns how many were deleted."""
+def users_delete(*, actor: User | None, user_ids: Iterable[int], still: Q | None = None) -> int:
+    """Delete many users at once; returns how many were deleted. `still` is a condition
+    the users must meet once locked (whoever no longer meets it is kept)."""
     if actor is not None:
         ensure_can_delete(actor)
     with transaction.atomic():
-        users = list(_locked(User.objects.filter(pk__in=list(user_ids))))
+        users = list(_locked(User.objects.filter(pk__in=list(user_ids)).filter(still or Q())))
         _delete(users, actor=actor)
     return len(users)
 

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from api.filters import MAX_BIGINT
 from users import services
 from users.models import EMAIL_TAKEN, USERNAME_TAKEN, Role, User
 from users.permissions import ensure_can_change, ensure_can_create
@@ -69,7 +70,9 @@ def validate_user_rows(
 def row_id(row: Any) -> int | None:
     """The user id an item of a bulk change names, if it names one properly."""
     value = row.get("id") if isinstance(row, Mapping) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_BIGINT:
+        return value
+    return None
 
 
 def _validate_row(serializer, row: Any, *, actor: User | None, target: User | None) -> tuple[dict, Errors]:

@@ -9,7 +9,7 @@ from config.celery import app
 from tasks.tasks import cleanup_inactive_users, import_users, send_welcome_emails
 
 
-def test_a_task_is_acknowledged_when_done_and_put_back_if_its_worker_dies():
+def test_celery_is_set_to_acknowledge_late_and_put_back_a_dead_workers_task():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
@@ -28,7 +28,7 @@ def test_tasks_go_to_their_queues():
     assert cleanup_inactive_users.name not in routes  # the default queue
 
 
-def test_a_worker_waits_for_its_broker():
+def test_celery_is_set_to_wait_for_its_broker_as_long_as_it_takes():
     assert app.conf.broker_connection_retry_on_startup is True
     assert app.conf.broker_connection_max_retries is None
 

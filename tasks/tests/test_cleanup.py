@@ -10,8 +10,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config.celery import app
-from tasks.cleanup import cleanup_inactive_users
+from tasks.cleanup import cleanup_inactive_users, inactive
 from tasks.tasks import cleanup_inactive_users as cleanup_task
+from users import services
 from users.models import Role, User
 from users.tests.factories import UserFactory
 
@@ -78,3 +79,13 @@ def test_beat_runs_the_cleanup_daily():
     assert entry["task"] in app.tasks
     assert entry["task"] == cleanup_task.name
     assert str(entry["schedule"]).startswith("<crontab: 30 3 * * *")
+
+
+def test_a_user_reactivated_after_being_picked_is_kept(population):
+    picked = [user.pk for user in population["stale"]]
+    User.objects.filter(pk=picked[0]).update(is_active=True)  # someone reactivates them meanwhile
+
+    removed = services.users_delete(actor=None, user_ids=picked, still=inactive(days=365))
+
+    assert removed == 2
+    assert User.objects.filter(pk=picked[0]).exists()

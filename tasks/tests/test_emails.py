@@ -1,7 +1,10 @@
 """Welcome emails: one per new user from any path, never two, and a link that sets a password."""
 
+from smtplib import SMTPException
+
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from rest_framework.authtoken.models import Token
 
 from conftest import run_commit_hooks
@@ -62,3 +65,23 @@ def test_the_link_sets_a_password_through_the_services(client):
     assert user.check_password(NEW_PASSWORD)
     assert not Token.objects.filter(key=token.key).exists()
     assert client.get(path, follow=True).context["validlink"] is False  # the link works once
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, messages):
+        raise SMTPException("421 try again later")
+
+
+def test_a_send_that_fails_gives_the_claim_back_for_the_retry(settings):
+    user = UserFactory()
+    settings.EMAIL_BACKEND = "tasks.tests.test_emails.RefusingBackend"
+
+    with pytest.raises(SMTPException):
+        send_welcome_emails([user.pk])
+
+    user.refresh_from_db()
+    assert user.welcome_sent_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert send_welcome_emails([user.pk]) == 1

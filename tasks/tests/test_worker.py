@@ -17,6 +17,7 @@ from django.db import connection
 
 from config.celery import app
 from tasks.models import ImportJob, ImportStatus
+from tasks.tests.brokers import publish_to
 from tasks.tests.factories import row, write_csv
 from users.models import User
 
@@ -84,23 +85,15 @@ def _wait_for(condition, seconds: float, what: str) -> None:
         time.sleep(0.2)
 
 
-def _publish_to(broker_url: str, eager: bool) -> None:
-    """Point the app's publishing at another broker: Celery keeps the connection and
-    producer pools it made for the first one, so they are dropped too."""
-    app.conf.update(task_always_eager=eager, broker_url=broker_url)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker(settings, tmp_path):
     """The test process publishes to the real broker; uploads land where workers look."""
     redis.Redis.from_url(BROKER_URL).flushdb()
     settings.MEDIA_ROOT = tmp_path / "media"
     previous = app.conf.broker_url
-    _publish_to(BROKER_URL, eager=False)
+    publish_to(BROKER_URL, eager=False)
     yield
-    _publish_to(previous, eager=True)
+    publish_to(previous, eager=True)
     redis.Redis.from_url(BROKER_URL).flushdb()
 
 

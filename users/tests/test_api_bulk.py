@@ -2,10 +2,12 @@
 rules as single writes, a constant number of queries, one announcement per batch."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import BigAutoField
 
 from tasks.receivers import queue_welcome_emails
+from users import services
 from users.models import Profile, Role, User
 from users.signals import users_created
 from users.tests.factories import UserFactory
@@ -177,7 +179,7 @@ def test_update_is_all_or_nothing_with_indexed_errors(admin_client):
     assert one.full_name != "Kept Back"
 
 
-@pytest.mark.parametrize("bad_id", [{}, [], "7", True, None, -1])
+@pytest.mark.parametrize("bad_id", [{}, [], "7", True, None, -1, 2**63, 2**64 - 1])
 def test_an_id_that_is_not_a_user_id_is_an_indexed_error(admin_client, bad_id):
     response = admin_client.patch(URL, [{"id": bad_id, "full_name": "X"}], format="json")
 
@@ -266,3 +268,19 @@ def test_delete_costs_a_constant_number_of_queries(admin_client, django_assert_n
         with django_assert_num_queries(12 + -(-size // 100)):
             response = admin_client.delete(URL, [{"id": user.pk} for user in users], format="json")
         assert response.status_code == 204
+
+
+@pytest.mark.parametrize("huge", [2**63, 2**64 - 1])
+def test_a_delete_of_an_id_beyond_64_bits_is_a_400(admin_client, huge):
+    response = admin_client.delete(URL, [{"id": huge}], format="json")
+
+    assert set(errors_of(response)[0]) == {"id"}
+
+
+def test_a_user_deleted_between_the_check_and_the_change_is_a_400(admin_client, admin_user):
+    gone = UserFactory()
+    gone_id = gone.pk
+    gone.delete()
+
+    with pytest.raises(ValidationError, match=f"No user with id {gone_id}"):
+        services.users_update_many(actor=admin_user, changes={gone_id: {"full_name": "Ghost"}})
