@@ -1,5 +1,7 @@
 """Fixtures shared by every test: API clients per role, a clean cache, a fast hasher."""
 
+import tempfile
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +17,10 @@ from users.tests.factories import UserFactory
 
 
 def pytest_configure(config) -> None:
+    # The embedded default's file cache, in a place of the tests' own (not the one a
+    # server started with `make run` uses).
+    if settings.CACHES["default"]["BACKEND"] == "api.cache_backends.FileCache":
+        settings.CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="userbase-test-cache-")
     # Real hashers cost ~0.2 s each; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tasks run in the test's process, whatever broker is configured; the tests that

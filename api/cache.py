@@ -3,7 +3,7 @@
 A Redis error counts as a miss. After one, this process leaves Redis alone for
 RETRY_SECONDS and logs one warning, so while Redis is down no request waits on it
 more than once per period, and caching resumes by itself when it is back. The
-embedded default's local-memory cache never fails.
+embedded default's file cache raises nothing it does not report as a miss.
 """
 
 import logging

@@ -3,8 +3,8 @@
 import os
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# The embedded default keeps throttle counters in a per-process memory cache, so it runs
-# one process; with Redis configured, scale out with WEB_CONCURRENCY.
+# One process by default (the embedded default is for one person trying it out); scale
+# out with WEB_CONCURRENCY.
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

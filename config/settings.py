@@ -1,6 +1,6 @@
 """Userbase settings: one module, configured by environment variables.
 
-With no variable set it runs on the embedded default: SQLite, a local-memory cache
+With no variable set it runs on the embedded default: SQLite, a file-based cache
 and Celery tasks executed eagerly in-process. DATABASE_URL and REDIS_URL switch on
 PostgreSQL (psycopg 3, pooled) and Redis (cache, throttle state, Celery broker).
 """
@@ -191,7 +191,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files rather than memory: the server and the commands run beside it (changepassword,
+    # import_users…) must see the same data version, or a revoked token would live on.
+    CACHES = {
+        "default": {
+            "BACKEND": "api.cache_backends.FileCache",
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / ".cache")),
+        }
+    }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Auth ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ the stats aggregate, with one recomputation at a time when it goes stale.
 """
 
 import secrets
+import threading
 import time
 from datetime import UTC
 
@@ -29,6 +30,7 @@ STATS_LOCK_SECONDS = 30
 STATS_WAIT_SECONDS = 2.0
 STATS_POLL_SECONDS = 0.02
 
+_refreshing = threading.Lock()
 _owed_bump = False  # a write could not replace the version: do it when the cache answers
 
 
@@ -61,9 +63,9 @@ def _version_from(found: dict) -> str:
         return version
     version = found.get(VERSION_KEY)
     if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(VERSION_KEY, version, VERSION_TIMEOUT):
-            version = cache.get_many([VERSION_KEY]).get(VERSION_KEY, version)
+        # Ours, or a rival's that got there first (`add` is atomic): read back what is stored.
+        cache.add(VERSION_KEY, secrets.token_hex(8), VERSION_TIMEOUT)
+        version = cache.get_many([VERSION_KEY]).get(VERSION_KEY) or secrets.token_hex(8)
     return version
 
 
@@ -107,6 +109,26 @@ def _stats_key(day) -> str:
     return f"users:stats:{day.isoformat()}"
 
 
+def _refresh_stats(key: str, version: str) -> dict | None:
+    """Recompute and store the stats if no one else is at it; None if someone is: one
+    thread of this process at a time, and one process at a time through a lock taken
+    with the cache's atomic `add`."""
+    if not _refreshing.acquire(blocking=False):
+        return None
+    try:
+        if not cache.add(f"{key}:lock", 1, STATS_LOCK_SECONDS):
+            return None
+        try:
+            stats = selectors.user_stats()
+            entry = {"version": version, "stats": stats, "fresh_until": time.time() + STATS_FRESH_SECONDS}
+            cache.set(key, entry, STATS_TIMEOUT)
+            return stats
+        finally:
+            cache.delete(f"{key}:lock")
+    finally:
+        _refreshing.release()
+
+
 def user_stats(request=None) -> dict:
     """The stats aggregate, from the cache while the data and the UTC day are unchanged.
 
@@ -122,17 +144,9 @@ def user_stats(request=None) -> dict:
         current = entry is not None and entry["version"] == version
         if current and time.time() < entry["fresh_until"]:
             return entry["stats"]
-        if cache.add(f"{key}:lock", 1, STATS_LOCK_SECONDS):
-            try:
-                stats = selectors.user_stats()
-                cache.set(
-                    key,
-                    {"version": version, "stats": stats, "fresh_until": time.time() + STATS_FRESH_SECONDS},
-                    STATS_TIMEOUT,
-                )
-                return stats
-            finally:
-                cache.delete(f"{key}:lock")
+        stats = _refresh_stats(key, version)
+        if stats is not None:
+            return stats
         if current:
             return entry["stats"]  # someone is refreshing an old entry: serve it meanwhile
         if time.monotonic() >= deadline or not cache.available():
