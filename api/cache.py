@@ -49,8 +49,9 @@ def _client():
     return getattr(cache, "client", cache)
 
 
-def _call(method: str, *args, default: Any, **kwargs) -> Any:
-    if not _breaker.closed():
+def _call(method: str, *args, default: Any, force: bool = False, **kwargs) -> Any:
+    """Call the cache, or return `default` while it is failing (`force`: try anyway)."""
+    if not (force or _breaker.closed()):
         return default
     try:
         return getattr(_client(), method)(*args, **kwargs)
@@ -63,10 +64,11 @@ def get_many(keys: Iterable[str]) -> dict[str, Any]:
     return _call("get_many", list(keys), default={})
 
 
-def set(key: str, value: Any, timeout: float | None) -> bool:
+def set(key: str, value: Any, timeout: float | None, *, force: bool = False) -> bool:
     """Whether the value was stored (backends differ in what `set` returns: only an
-    error says it was not)."""
-    return _call("set", key, value, timeout, default=_FAILED) is not _FAILED
+    error says it was not). `force` tries even while the cache is failing, for a write
+    that must not be skipped."""
+    return _call("set", key, value, timeout, default=_FAILED, force=force) is not _FAILED
 
 
 def add(key: str, value: Any, timeout: float | None) -> bool:

@@ -1,15 +1,20 @@
 """What the users app keeps in the cache, and when it stops being true.
 
 One data version covers users, profiles and orders (orders change only with their
-user). Every committed write announces itself once (`users_changed`), and the
-announcement replaces the version with a new random one: O(1), no key scans, and no
-old entry can ever match again, even after Redis loses the version key. Entries
-built under an older version are simply ignored and expire.
+user; nothing else writes them). Every committed write announces itself once
+(`users_changed`), and the announcement replaces the version with a new random one:
+O(1), no key scans, and no old entry can ever match again, even after Redis loses the
+version key. Entries built under an older version are simply ignored and expire.
+
+A login only moves `last_login_at`: it replaces a second, logins version, which only
+the answers showing or ordered by login times depend on, so a login does not throw
+away every cached list, token and the stats.
 
 Kept here: API answers (`api.response_cache`), token → user for authentication, and
 the stats aggregate, with one recomputation at a time when it goes stale.
 """
 
+import logging
 import secrets
 import threading
 import time
@@ -22,6 +27,7 @@ from users import selectors
 from users.models import Role, User
 
 VERSION_KEY = "users:version"
+LOGINS_KEY = "users:logins"
 VERSION_TIMEOUT = None  # kept until replaced
 TOKEN_TIMEOUT = 300
 STATS_TIMEOUT = 24 * 3600
@@ -29,43 +35,86 @@ STATS_FRESH_SECONDS = 60  # past this, one process recomputes while the others s
 STATS_LOCK_SECONDS = 30
 STATS_WAIT_SECONDS = 2.0
 STATS_POLL_SECONDS = 0.02
+BUMP_RETRY_SECONDS = 5
+BUMP_RETRIES = 60
 
+logger = logging.getLogger(__name__)
 _refreshing = threading.Lock()
-_owed_bump = False  # a write could not replace the version: do it when the cache answers
+_owed: set[str] = set()  # versions a write could not replace yet
+_owed_lock = threading.Lock()
 
 
-def bump_version() -> str | None:
-    """Make every entry built so far stale (on users_changed); the new version, or None
-    if the cache did not answer (then the next read in this process tries again)."""
-    global _owed_bump
+def bump_version(key: str = VERSION_KEY) -> str | None:
+    """Make every entry built on `key` so far stale (on users_changed); returns the new
+    version, or None if the cache did not answer. Then other processes may serve old
+    answers until it does: this process tries again on its next read and every few
+    seconds meanwhile, and says so in the log."""
     version = secrets.token_hex(8)
-    stored = cache.set(VERSION_KEY, version, VERSION_TIMEOUT)
-    _owed_bump = not stored
-    return version if stored else None
+    if cache.set(key, version, VERSION_TIMEOUT, force=True):
+        with _owed_lock:
+            _owed.discard(key)
+        return version
+    with _owed_lock:
+        first = not _owed
+        _owed.add(key)
+    if first:
+        logger.error("Cached %s may be stale on other processes until the cache answers again.", key)
+        _retry_bumps(BUMP_RETRIES)
+    return None
+
+
+def _retry_bumps(left: int) -> None:
+    def retry() -> None:
+        for key in list(_owed):
+            bump_version(key)
+        if _owed and left > 1:
+            _retry_bumps(left - 1)
+
+    timer = threading.Timer(BUMP_RETRY_SECONDS, retry)
+    timer.daemon = True
+    timer.start()
+
+
+def _versions(request, found: dict) -> tuple[str, str]:
+    """The data and logins versions, from `found` (fetched with other keys) or the
+    cache, read once per request (memoized on it)."""
+    holder = getattr(request, "_request", request)
+    versions = getattr(holder, "_users_versions", None)
+    if versions is None:
+        versions = (_version_of(VERSION_KEY, found), _version_of(LOGINS_KEY, found))
+        if holder is not None:
+            holder._users_versions = versions
+    return versions
 
 
 def data_version(request=None) -> str:
-    """The current data version, read once per request (memoized on it)."""
+    """What every cached read of users, profiles and orders depends on."""
+    return _versions(request, _fetch_versions(request))[0]
+
+
+def logins_version(request=None) -> str:
+    """What cached reads showing (or ordered by) login times also depend on."""
+    return _versions(request, _fetch_versions(request))[1]
+
+
+def _fetch_versions(request) -> dict:
     holder = getattr(request, "_request", request)
-    version = getattr(holder, "_users_version", None)
-    if version is None:
-        version = _version_from(cache.get_many([VERSION_KEY]))
-        if holder is not None:
-            holder._users_version = version
-    return version
+    if getattr(holder, "_users_versions", None) is not None:
+        return {}
+    return cache.get_many([VERSION_KEY, LOGINS_KEY])
 
 
-def _version_from(found: dict) -> str:
-    """The version in `found` (fetched with other keys), starting one if the cache has
-    none. While the cache is unavailable each call makes up a version of its own, so
-    nothing cached can match."""
-    if _owed_bump and (version := bump_version()):
+def _version_of(key: str, found: dict) -> str:
+    """The version of `key` in `found`, starting one if the cache has none. While the
+    cache is unavailable each call makes up a version of its own, so nothing cached
+    can match."""
+    if key in _owed and (version := bump_version(key)):
         return version
-    version = found.get(VERSION_KEY)
+    version = found.get(key)
     if version is None:
         # Ours, or a rival's that got there first (`add` is atomic): read back what is stored.
-        cache.add(VERSION_KEY, secrets.token_hex(8), VERSION_TIMEOUT)
-        version = cache.get_many([VERSION_KEY]).get(VERSION_KEY) or secrets.token_hex(8)
+        cache.add(key, secrets.token_hex(8), VERSION_TIMEOUT)
+        version = cache.get_many([key]).get(key) or secrets.token_hex(8)
     return version
 
 
@@ -83,10 +132,9 @@ def _token_key(key: str) -> str:
 
 def token_of(request, key: str):
     """The token (with its user) as it stood under the current data version, if
-    remembered; the version comes in the same round trip and is kept for the request."""
-    found = cache.get_many([VERSION_KEY, _token_key(key)])
-    holder = getattr(request, "_request", request)
-    holder._users_version = version = _version_from(found)
+    remembered; the versions come in the same round trip and are kept for the request."""
+    found = cache.get_many([VERSION_KEY, LOGINS_KEY, _token_key(key)])
+    version = _versions(request, found)[0]
     entry = found.get(_token_key(key))
     if entry is not None and entry["version"] == version:
         return entry["token"]

@@ -18,8 +18,8 @@ def record_login_time(sender, request, user: User, **kwargs) -> None:
 
 
 @receiver(users_changed)
-def make_cached_data_stale(sender, **kwargs) -> None:
-    users_cache.bump_version()
+def make_cached_data_stale(sender, logins_only: bool = False, **kwargs) -> None:
+    users_cache.bump_version(users_cache.LOGINS_KEY if logins_only else users_cache.VERSION_KEY)
 
 
 @receiver(post_delete, sender=Token)

@@ -35,23 +35,28 @@ Precondition = Callable[[User], None]
 # --- announcing --------------------------------------------------------------------
 
 
-def announce_users_changed() -> None:
+def announce_users_changed(*, logins_only: bool = False) -> None:
     """Send `users_changed` once the current transaction commits (at once outside one).
     What receivers do after the commit cannot undo the write, so an error there is
-    logged rather than raised (`robust`).
+    logged rather than raised (`robust`). `logins_only`: the write only recorded logins.
 
-    Several writes inside one transaction announce once. A callback already waiting
-    is enough: it was registered in this savepoint, an outer one, or an inner one that
-    has been released (a rolled-back savepoint drops its callbacks), so it runs
-    whenever this write commits.
+    Several writes inside one transaction announce once (of each kind). A callback
+    already waiting is enough: it was registered in this savepoint, an outer one, or an
+    inner one that has been released (a rolled-back savepoint drops its callbacks), so
+    it runs whenever this write commits.
     """
-    if any(callback is _send_users_changed for _, callback, _ in connection.run_on_commit):
+    send = _send_logins_changed if logins_only else _send_users_changed
+    if any(callback is send for _, callback, _ in connection.run_on_commit):
         return
-    transaction.on_commit(_send_users_changed, robust=True)
+    transaction.on_commit(send, robust=True)
 
 
 def _send_users_changed() -> None:
     users_changed.send(sender=User)
+
+
+def _send_logins_changed() -> None:
+    users_changed.send(sender=User, logins_only=True)
 
 
 def _announce_created(user_ids: list[int]) -> None:
@@ -265,7 +270,7 @@ def user_record_login(*, user: User) -> None:
     now = timezone.now()
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(last_login_at=now)
-        announce_users_changed()
+        announce_users_changed(logins_only=True)
     user.last_login_at = now
 
 

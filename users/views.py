@@ -60,10 +60,17 @@ class TokenObtainView(APIView):
 
 class UsersDataCacheMixin(CachedResponseMixin):
     """Answers built from users, profiles and orders: cached under the users data
-    version, one copy per role (today every role may see the same data)."""
+    version (and the logins version, for those that show login times), one copy per
+    role (today every role may see the same data)."""
+
+    def shows_logins(self) -> bool:
+        return False
 
     def cache_version(self) -> str:
-        return users_cache.data_version(self.request)
+        version = users_cache.data_version(self.request)
+        if self.shows_logins():
+            version = f"{version}:{users_cache.logins_version(self.request)}"
+        return version
 
     def cache_visibility(self) -> str:
         return users_cache.visibility(self.request.user)
@@ -166,6 +173,12 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
     @action(detail=False, methods=["get"])
     def stats(self, request):
         return self.cached(lambda: Response(users_cache.user_stats(request)))
+
+    def shows_logins(self) -> bool:
+        """The detail shows `last_login_at`; a list shows login times only in its order."""
+        if self.action == "retrieve":
+            return True
+        return self.action == "list" and self.paginator.get_ordering(self.request, self).field == "last_login_at"
 
     def cache_key_extra(self) -> str:
         # `new_today` counts from UTC midnight: the stats answer changes with the day.

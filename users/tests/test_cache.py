@@ -4,12 +4,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache as cache_backend
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from api import cache
+from api import cache as api_cache
 from conftest import run_commit_hooks
 from users import cache as users_cache
 from users import selectors, services
@@ -18,6 +20,7 @@ from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+PASSWORD = "pass-word-123"  # what UserFactory sets
 USERS_URL = "/api/v1/users/"
 STATS_URL = "/api/v1/users/stats/"
 
@@ -162,3 +165,53 @@ def test_concurrent_readers_after_a_write_compute_the_stats_once(admin_user, mon
     assert len(results) == 6
     assert len(set(results)) == 1
     assert computed == [1]
+
+
+# --- logins ----------------------------------------------------------------------------------
+
+
+def test_a_login_keeps_cached_lists_stats_and_tokens(user_client, plain_user, anon_client, django_assert_num_queries):
+    other = UserFactory(username="logs-in")
+    for url in (USERS_URL, STATS_URL):
+        user_client.get(url)
+
+    assert (
+        anon_client.post(
+            "/api/v1/auth/token/", {"username": "logs-in", "password": PASSWORD}, format="json"
+        ).status_code
+        == 200
+    )
+
+    with django_assert_num_queries(0):
+        assert user_client.get(USERS_URL).status_code == 200
+        assert user_client.get(STATS_URL).status_code == 200
+    assert user_client.get(f"{USERS_URL}{other.pk}/").json()["last_login_at"] is not None
+    # Descending, users who never logged in come first (NULLS FIRST): keep to those who did.
+    latest = user_client.get(USERS_URL, {"ordering": "last_login_at", "page_size": 1}).json()["results"]
+    assert [row["username"] for row in latest] == ["logs-in"]
+
+
+def test_a_list_by_login_time_follows_logins(user_client, anon_client):
+    first, second = UserFactory(username="first-in"), UserFactory(username="second-in")
+    query = {"ordering": "-last_login_at", "ids": f"{first.pk},{second.pk}", "fields": "username"}
+    for user in (first, second):
+        anon_client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json")
+    assert user_client.get(USERS_URL, query).json()["results"] == [{"username": "second-in"}, {"username": "first-in"}]
+
+    anon_client.post("/api/v1/auth/token/", {"username": "first-in", "password": PASSWORD}, format="json")
+
+    assert user_client.get(USERS_URL, query).json()["results"] == [{"username": "first-in"}, {"username": "second-in"}]
+
+
+# --- a write's bump is never skipped -----------------------------------------------------
+
+
+def test_a_bump_is_tried_even_while_this_process_thinks_the_cache_is_down(monkeypatch):
+    breaker = api_cache._Breaker()
+    breaker.down_until = float("inf")
+    monkeypatch.setattr(api_cache, "_breaker", breaker)
+    before = cache_backend.get(users_cache.VERSION_KEY)
+
+    assert users_cache.bump_version() is not None
+
+    assert cache_backend.get(users_cache.VERSION_KEY) not in (None, before)
