@@ -55,20 +55,28 @@ def bump_version(key: str = VERSION_KEY) -> str | None:
             _owed.discard(key)
         return version
     with _owed_lock:
-        first = not _owed
+        start_retrying = not _owed
         _owed.add(key)
-    if first:
+    if start_retrying:
         logger.error("Cached %s may be stale on other processes until the cache answers again.", key)
         _retry_bumps(BUMP_RETRIES)
     return None
 
 
 def _retry_bumps(left: int) -> None:
+    """While versions are owed, try them again every BUMP_RETRY_SECONDS (`left` times);
+    after that, the next read in this process tries."""
+
     def retry() -> None:
         for key in list(_owed):
             bump_version(key)
-        if _owed and left > 1:
-            _retry_bumps(left - 1)
+        if _owed:
+            if left > 1:
+                _retry_bumps(left - 1)
+            else:
+                with _owed_lock:
+                    _owed.clear()  # given up: a later failure starts retrying afresh
+                logger.error("Gave up marking cached data stale; entries expire within their timeouts.")
 
     timer = threading.Timer(BUMP_RETRY_SECONDS, retry)
     timer.daemon = True
