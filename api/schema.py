@@ -69,7 +69,7 @@ class AutoSchema(openapi.AutoSchema):
                 statuses.add(403)
         if "{" in self.path:
             statuses.add(404)
-        if self.method in ("POST", "PUT", "PATCH") or self._get_request_body():
+        if self._get_request_body():
             statuses.update((413, 415))
         if view.get_throttles():
             statuses.add(429)

@@ -227,10 +227,15 @@ def run_import(
             _import_batch(batch, options, seen, on_batch)
 
 
+def _unique_keys(cells: list[str]) -> tuple[tuple[str, str], ...]:
+    """(column, key in _SeenKeys) for the row's username and email (case-insensitive)."""
+    return ("username", f"u:{cells[0].strip()}"), ("email", f"e:{cells[1].strip().lower()}")
+
+
 def _remember(seen: _SeenKeys, line: int, cells: list[str]) -> None:
     if len(cells) == len(HEADER):
-        seen.first_line(f"u:{cells[0].strip()}", line)
-        seen.first_line(f"e:{cells[1].strip().lower()}", line)
+        for _, key in _unique_keys(cells):
+            seen.first_line(key, line)
 
 
 def _import_batch(
@@ -246,7 +251,7 @@ def _import_batch(
             result.errors.append(RowError(line, "row", f"Expected {len(HEADER)} cells, found {len(cells)}."))
             continue
         data, problems = _row_data(cells)
-        for label, key in (("username", f"u:{cells[0].strip()}"), ("email", f"e:{cells[1].strip().lower()}")):
+        for label, key in _unique_keys(cells):
             if (earlier := seen.first_line(key, line)) is not None:
                 problems.append((label, f"Line {earlier} has the same {label}."))
         if problems:
