@@ -8,7 +8,7 @@ DEMO_ADMIN_PASSWORD ?= admin
 DEMO_USERS ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve worker beat migrate demo-data static test lint format clean
+.PHONY: install run serve worker beat migrate demo-data static chromium test lint format clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,8 +56,14 @@ beat: install
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL (or CELERY_BROKER_URL): beat queues tasks for a worker through the broker."; exit 1; }
 	$(VENV)/bin/celery -A config beat -l info
 
+# The dashboard's browser test drives Debian's chromium (Playwright's own browser
+# download is not used); installed here when missing, which needs root and apt.
+chromium:
+	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 # Settings require SECRET_KEY beside DATABASE_URL; tests need no real one.
-test: install
+test: install chromium
 	SECRET_KEY="$${SECRET_KEY:-userbase-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
+from monitoring import metrics
+
 RETRY_SECONDS = 5.0
 FAILURES = (ConnectionInterrupted, RedisError, OSError)
 _FAILED = object()
@@ -61,7 +63,10 @@ def _call(method: str, *args, default: Any, force: bool = False, **kwargs) -> An
 
 
 def get_many(keys: Iterable[str]) -> dict[str, Any]:
-    return _call("get_many", list(keys), default={})
+    keys = list(keys)
+    found = _call("get_many", keys, default={})
+    metrics.cache_lookups(hits=len(found), misses=len(keys) - len(found))
+    return found
 
 
 def set(key: str, value: Any, timeout: float | None, *, force: bool = False) -> bool:

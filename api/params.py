@@ -33,7 +33,7 @@ class StrictQueryParamsMixin:
 
     def get_accepted_query_params(self) -> set[str]:
         accepted = set(ALWAYS_ACCEPTED)
-        if self.action == "list":
+        if getattr(self, "action", None) == "list":  # a plain APIView has no actions
             filterset_class = getattr(self, "filterset_class", None)
             if filterset_class is not None:
                 accepted.update(filterset_class.base_filters)

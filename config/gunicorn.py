@@ -1,6 +1,8 @@
 """Gunicorn settings, read from the environment (`gunicorn -c config/gunicorn.py config.wsgi`)."""
 
 import os
+import shutil
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One process by default (the embedded default is for one person trying it out); scale
@@ -15,3 +17,28 @@ errorlog = "-"
 # bad one with a JSON 400; gunicorn's 4 KB default would answer with its own HTML page.
 # 8190 is the most gunicorn allows short of no limit at all.
 limit_request_line = 8190
+# Each line names the request's X-Request-ID (as the application's own log lines do)
+# and its duration in seconds.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s %(L)s'
+
+# Prometheus multi-process mode: every worker writes its counters to files in this
+# directory, and a scrape answered by any one of them adds them all up. It must be in
+# the environment before a worker imports prometheus-client. One directory per server,
+# emptied when the server starts; a worker that exits is marked dead so that its gauges
+# (memory) leave the totals while its counters stay in them.
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="userbase-metrics-")
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+
+
+def on_starting(server) -> None:
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    os.makedirs(metrics_dir)
+
+
+def child_exit(server, worker) -> None:
+    from prometheus_client import multiprocess
+
+    from monitoring.recent import forget_process
+
+    multiprocess.mark_process_dead(worker.pid, metrics_dir)
+    forget_process(metrics_dir, worker.pid)

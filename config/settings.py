@@ -105,7 +105,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it compresses last: no other middleware (silk included) sees gzip.
+    # First, so that its timings and X-Request-ID cover everything else.
+    "monitoring.middleware.RequestMonitoringMiddleware",
+    # Then compression, which so compresses last: no other middleware (silk included) sees gzip.
     "api.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -316,13 +318,47 @@ PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Monitoring ------------------------------------------------------------------
 HEALTH_CHECK_TIMEOUT = env_float("HEALTH_CHECK_TIMEOUT", 2.0)
+SLOW_REQUEST_MS = env_float("SLOW_REQUEST_MS", 1000)
+SLOW_QUERY_MS = env_float("SLOW_QUERY_MS", 100)
+# GET /metrics also answers `Authorization: Bearer <METRICS_TOKEN>`, for a Prometheus
+# server that has no user account; unset, only admins may scrape.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Silk records requests (SQL, profiles) in the database: off unless asked for, sampled,
+# capped in number, and purged daily of what is older than SILK_KEEP_HOURS.
+SILK_ENABLED = env_bool("SILK_ENABLED", False)
+SILK_KEEP_HOURS = env_int("SILK_KEEP_HOURS", 24)
+if SILK_ENABLED:
+    from monitoring.silk import silk_settings
+
+    globals().update(
+        silk_settings(
+            INSTALLED_APPS,
+            MIDDLEWARE,
+            intercept_percent=env_float("SILKY_INTERCEPT_PERCENT", 100.0),
+            keep=env_int("SILKY_MAX_RECORDED_REQUESTS", 10_000),
+        )
+    )
+    CELERY_BEAT_SCHEDULE["purge-silk"] = {"task": "monitoring.tasks.purge_silk", "schedule": crontab(minute=15)}
 
 # --- Logging ---------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line, for a log shipper. Either way each line
+# carries the id of the request (or task) it belongs to.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"one_line": {"()": "config.logging.OneLineFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["one_line"]}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "filters": {
+        "one_line": {"()": "config.logging.OneLineFilter"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["one_line", "request_id"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

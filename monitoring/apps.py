@@ -1,7 +1,13 @@
-"""Health checks, and later metrics and profiling."""
+"""The monitoring app: health, metrics, request timing, slow logs, silk wiring, the dashboard."""
 
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
+
+    def ready(self) -> None:
+        from monitoring import db, task_signals  # noqa: F401 (task_signals connects on import)
+
+        connection_created.connect(db.install, dispatch_uid="monitoring.db.install")

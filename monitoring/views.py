@@ -1,18 +1,42 @@
-"""Health endpoints: liveness without I/O, readiness with a short check of each service."""
+"""Health (liveness without I/O, readiness with a short check of each service), metrics
+as JSON and for Prometheus, and the staff dashboard."""
 
+import contextvars
+import hmac
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
+from api.params import StrictQueryParamsMixin
+from api.permissions import IsAdmin
 from config.celery import app as celery_app
+from monitoring import metrics
+from monitoring.snapshot import snapshot
 
 OK = "ok"
 SKIPPED = "skipped"
+SCRAPER = "metrics-scraper"  # request.auth of a request carrying METRICS_TOKEN
+DASHBOARD_REFRESH_SECONDS = 5
 
 
 def get_only(view):
@@ -33,14 +57,32 @@ def _error(exc: Exception) -> str:
     return f"error: {exc.__class__.__name__}: {exc}".strip()
 
 
-def check_database() -> str:
+# The database is probed from a thread of its own, so that the check gives up after
+# HEALTH_CHECK_TIMEOUT even when getting a connection would wait longer (the pool waits
+# DB_POOL_TIMEOUT for a server that does not answer). One thread: while the database
+# hangs, later checks wait behind the first and time out too, rather than piling up.
+_database_prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-db")
+
+
+def _probe_database() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as exc:  # any failure of the database means "not ready"
         return _error(exc)
+    finally:
+        connection.close()  # this thread's connection goes back to the pool
     return OK
+
+
+def check_database() -> str:
+    timeout = settings.HEALTH_CHECK_TIMEOUT
+    try:
+        # In the request's context, so its query counts towards the request's figures.
+        return _database_prober.submit(contextvars.copy_context().run, _probe_database).result(timeout=timeout)
+    except FutureTimeout:
+        return f"error: no answer within {timeout:g} s"
 
 
 def check_cache() -> str:
@@ -81,3 +123,60 @@ def ready(request):
     else:
         overall, code = ("degraded" if failing else "ok"), 200
     return JsonResponse({"status": overall, "checks": checks}, status=code)
+
+
+class MetricsView(StrictQueryParamsMixin, APIView):
+    """Figures of the running service: requests per endpoint with latency percentiles,
+    database, cache, Celery queues, import jobs, users, the process and the machine.
+    Counters cover every web worker since the server started."""
+
+    permission_classes = [IsAdmin]
+
+    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        return Response(snapshot(), headers={"Cache-Control": "no-store"})
+
+
+class MetricsTokenAuthentication(BaseAuthentication):
+    """`Authorization: Bearer <METRICS_TOKEN>`: a Prometheus server scraping without a user."""
+
+    def authenticate(self, request):
+        scheme, _, credentials = get_authorization_header(request).partition(b" ")
+        if scheme.lower() != b"bearer":
+            return None
+        expected = settings.METRICS_TOKEN.encode()
+        if not expected or not hmac.compare_digest(credentials.strip(), expected):
+            raise AuthenticationFailed("Invalid metrics token.")
+        return AnonymousUser(), SCRAPER
+
+    def authenticate_header(self, request) -> str:
+        return 'Bearer realm="metrics"'
+
+
+class IsScraper(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return request.auth == SCRAPER
+
+
+@extend_schema(exclude=True)  # text for Prometheus, not part of the JSON API
+class PrometheusView(APIView):
+    """Prometheus text exposition of every worker's counters, for admins or METRICS_TOKEN."""
+
+    authentication_classes = [*api_settings.DEFAULT_AUTHENTICATION_CLASSES, MetricsTokenAuthentication]
+    permission_classes = [IsAdmin | IsScraper]
+
+    def get(self, request):
+        return HttpResponse(generate_latest(metrics.Scrape()), content_type=CONTENT_TYPE_LATEST)
+
+
+def favicon(request):
+    return redirect(static("monitoring/favicon.svg"), permanent=True)
+
+
+@staff_member_required
+def dashboard(request):
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {"figures": snapshot(), "silk_enabled": settings.SILK_ENABLED, "refresh_seconds": DASHBOARD_REFRESH_SECONDS},
+    )

@@ -48,6 +48,15 @@ def import_users(self, job_id: int) -> dict:
     else:
         _finish(job, ImportStatus.SUCCEEDED)
     job.refresh_from_db()
+    logger.info(
+        "Import %s %s: %s rows, %s created, %s updated, %s failed.",
+        job.pk,
+        job.status,
+        job.processed,
+        job.created,
+        job.updated,
+        job.failed,
+    )
     return _summary(job)
 
 

@@ -26,6 +26,7 @@ ERRORS = {
     ("get", "/api/v1/imports/{id}/"): {"400", "401", "403", "404"},
     ("get", "/api/v1/tasks/{task_id}/"): {"400", "401", "403", "404"},
     ("get", "/api/v1/users/{user_pk}/orders/"): {"400", "401", "404"},
+    ("get", "/api/v1/metrics/"): {"400", "401", "403"},
 }
 
 

@@ -1,66 +1,22 @@
 """The project's gunicorn settings, tried on a real gunicorn: long request lines reach
 Django (which answers in JSON), and HEAD answers carry no body."""
 
-import http.client
-import os
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from config.tests.processes import Gunicorn
 
 
 @pytest.fixture(scope="module")
-def server():
-    port = _free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(port, "GET", "/api/v1/health/live/")[0] == 200:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _request(port: int, method: str, path: str) -> tuple[int, dict, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        connection.request(method, path)
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
+def server(tmp_path_factory):
+    server = Gunicorn(tmp_path_factory.mktemp("gunicorn") / "gunicorn.log")
+    yield server
+    server.stop()
 
 
 def test_a_request_line_over_four_kilobytes_is_answered_by_django_in_json(server):
     path = "/api/v1/users/?search=" + "a" * 6_000
 
-    status, headers, body = _request(server, "GET", path)
+    status, headers, body = server.request("GET", path)
 
     # Django saw it: no credentials, so its JSON 401 (gunicorn's own answer is HTML).
     assert status == 401
@@ -69,8 +25,8 @@ def test_a_request_line_over_four_kilobytes_is_answered_by_django_in_json(server
 
 
 def test_head_has_the_headers_of_get_and_no_body(server):
-    get_status, get_headers, get_body = _request(server, "GET", "/api/v1/health/live/")
-    head_status, head_headers, head_body = _request(server, "HEAD", "/api/v1/health/live/")
+    get_status, get_headers, get_body = server.request("GET", "/api/v1/health/live/")
+    head_status, head_headers, head_body = server.request("HEAD", "/api/v1/health/live/")
 
     assert (get_status, head_status) == (200, 200)
     assert get_body and head_body == b""

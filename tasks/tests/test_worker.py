@@ -5,17 +5,15 @@ present exactly once."""
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
 
 from config.celery import app
+from config.tests.processes import database_env, free_port, wait_for
 from tasks.models import ImportJob, ImportStatus
 from tasks.tests.brokers import publish_to
 from tasks.tests.factories import row, write_csv
@@ -30,15 +28,6 @@ VISIBILITY_TIMEOUT = 5  # seconds before Redis hands a dead worker's task to ano
 WORKER_OPTIONS = ("-Q", "imports,default", "-c", "1", "--without-gossip", "--without-mingle", "-l", "info")
 
 
-def _database_env() -> dict[str, str]:
-    """What a worker process needs to use the test database itself."""
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        user, host, port = settings["USER"], settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-        return {"DATABASE_URL": f"postgres://{user}@{host}:{port}/{settings['NAME']}"}
-    return {"SQLITE_PATH": str(settings["NAME"])}
-
-
 class Worker:
     """`celery worker` for the imports queue, in its own process group."""
 
@@ -46,7 +35,7 @@ class Worker:
         self.log = log
         env = {
             **os.environ,
-            **_database_env(),
+            **database_env(),
             "CELERY_BROKER_URL": BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
@@ -62,7 +51,7 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        _wait_for(lambda: "ready." in log.read_text(errors="replace"), 60, "the worker to start")
+        wait_for(lambda: "ready." in log.read_text(errors="replace"), 60, "the worker to start")
 
     def kill(self) -> None:
         os.killpg(self.process.pid, signal.SIGKILL)
@@ -75,14 +64,6 @@ class Worker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
-
-
-def _wait_for(condition, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Waited {seconds} s for {what}.")
-        time.sleep(0.2)
 
 
 @pytest.fixture
@@ -111,10 +92,11 @@ def workers(broker, tmp_path, settings):
         worker.stop()
 
 
-def _upload(admin_client, path: Path) -> ImportJob:
+def _upload(admin_client, path: Path, request_id: str = "") -> ImportJob:
     handle = io.BytesIO(path.read_bytes())
     handle.name = path.name
-    response = admin_client.post("/api/v1/users/import/", {"file": handle})
+    headers = {"X-Request-ID": request_id} if request_id else {}
+    response = admin_client.post("/api/v1/users/import/", {"file": handle}, headers=headers)
     assert response.status_code == 202, response.content
     return ImportJob.objects.get(pk=response.json()["id"])
 
@@ -125,13 +107,18 @@ def _finished(job: ImportJob) -> bool:
 
 
 def test_a_worker_runs_an_uploaded_import(admin_client, workers, tmp_path):
-    workers()
+    worker = workers()
     path = write_csv(
         tmp_path / "users.csv", [row(f"worker{n}") for n in range(50)] + [row("bad name!", email="b@x.io")]
     )
 
-    job = _upload(admin_client, path)
-    _wait_for(lambda: _finished(job), 60, "the import")
+    job = _upload(admin_client, path, request_id="upload-4711")
+    wait_for(lambda: _finished(job), 60, "the import")
+    wait_for(lambda: f"Import {job.pk} succeeded" in worker.log.read_text(), 10, "the task's log line")
+
+    # The task's own log lines carry the id of the request that queued it.
+    finished = [line for line in worker.log.read_text().splitlines() if f"Import {job.pk} succeeded" in line]
+    assert finished and all("[upload-4711]" in line for line in finished), finished
 
     assert (job.status, job.total, job.created, job.failed) == (ImportStatus.SUCCEEDED, 51, 50, 1)
     assert User.objects.filter(username__startswith="worker").count() == 50
@@ -145,14 +132,14 @@ def test_an_import_survives_its_worker_being_killed(admin_client, workers, tmp_p
     first = workers()
 
     job = _upload(admin_client, path)
-    _wait_for(lambda: (job.refresh_from_db() or job.processed) >= 1000, 60, "the first batches")
+    wait_for(lambda: (job.refresh_from_db() or job.processed) >= 1000, 60, "the first batches")
     first.kill()
     job.refresh_from_db()
     assert job.status == ImportStatus.RUNNING
     assert 0 < job.processed < rows  # killed halfway
 
     workers()  # takes the task back once its visibility timeout has passed
-    _wait_for(lambda: _finished(job), 120, "the import to finish after the kill")
+    wait_for(lambda: _finished(job), 120, "the import to finish after the kill")
 
     assert (job.status, job.processed, job.created, job.failed) == (ImportStatus.SUCCEEDED, rows, rows, 0)
     usernames = list(User.objects.filter(username__startswith="survivor").values_list("username", flat=True))
@@ -160,9 +147,7 @@ def test_an_import_survives_its_worker_being_killed(admin_client, workers, tmp_p
 
 
 def test_a_worker_without_its_broker_says_so_in_one_line_and_retries(tmp_path):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = probe.getsockname()[1]
+    closed = free_port()
     log = tmp_path / "worker.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter and project)
@@ -178,7 +163,7 @@ def test_a_worker_without_its_broker_says_so_in_one_line_and_retries(tmp_path):
             start_new_session=True,
         )
     try:
-        _wait_for(lambda: log.read_text(errors="replace").count("Cannot connect") >= 2, 30, "two attempts")
+        wait_for(lambda: log.read_text(errors="replace").count("Cannot connect") >= 2, 30, "two attempts")
         assert process.poll() is None  # still trying
     finally:
         os.killpg(process.pid, signal.SIGKILL)
