@@ -11,6 +11,11 @@ import re
 import time
 from functools import lru_cache
 
+# A process given the directory that gunicorn did not create (a Celery worker sharing the
+# web container's environment) would fail at its first count: create it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, multiprocess
 
 # Latency buckets fine enough that the percentiles read from them stay useful between
