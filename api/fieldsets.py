@@ -3,18 +3,17 @@
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+
+from api.params import list_values
 
 FIELDS_PARAM = "fields"
 OMIT_PARAM = "omit"
 EXPAND_PARAM = "expand"
 QUERY_PARAMS = (FIELDS_PARAM, OMIT_PARAM, EXPAND_PARAM)
-
-
-def _names(params: Mapping[str, str], param: str) -> list[str]:
-    return [name.strip() for name in params.get(param, "").split(",") if name.strip()]
 
 
 def _check_known(param: str, names: Sequence[str], allowed: Sequence[str], what: str) -> None:
@@ -34,12 +33,10 @@ class FieldSelection:
     expand: frozenset[str]
 
     @classmethod
-    def from_query(
-        cls, params: Mapping[str, str], *, available: Sequence[str], expandable: Sequence[str]
-    ) -> "FieldSelection":
-        expand = _names(params, EXPAND_PARAM)
+    def from_query(cls, params: QueryDict, *, available: Sequence[str], expandable: Sequence[str]) -> "FieldSelection":
+        expand = list_values(params, EXPAND_PARAM)
         _check_known(EXPAND_PARAM, expand, expandable, "expansion(s)")
-        wanted, omitted = _names(params, FIELDS_PARAM), _names(params, OMIT_PARAM)
+        wanted, omitted = list_values(params, FIELDS_PARAM), list_values(params, OMIT_PARAM)
         _check_known(FIELDS_PARAM, wanted, available, "field(s)")
         _check_known(OMIT_PARAM, omitted, available, "field(s)")
         if wanted:

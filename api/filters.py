@@ -24,8 +24,19 @@ class StrictBooleanField(forms.Field):
             raise forms.ValidationError(BOOLEAN_HELP) from None
 
 
+class CommaListWidget(forms.TextInput):
+    """Every value of the parameter as one comma list (see api.params.list_values)."""
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and hasattr(data, "getlist"):
+            return ",".join(data.getlist(name))
+        return super().value_from_datadict(data, files, name)
+
+
 class CommaListField(forms.CharField):
     """A comma-separated list; empty items are dropped."""
+
+    widget = CommaListWidget
 
     def __init__(self, *, choices=None, integers: bool = False, max_items: int | None = None, **kwargs):
         self.choices = [value for value, _ in choices] if choices else None
@@ -88,6 +99,7 @@ class StrictBooleanFilter(django_filters.Filter):
 
 class CommaListFilter(django_filters.Filter):
     field_class = CommaListField
+    takes_list = True  # may be repeated in the query string, its values joined
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "in")

@@ -162,7 +162,9 @@ class KeysetPagination(BasePagination):
         """A short digest of the filters and URL arguments a page was listed under."""
         filterset_class = getattr(view, "filterset_class", None)
         names = filterset_class.base_filters if filterset_class is not None else ()
-        filters = sorted((name, request.query_params[name]) for name in names if name in request.query_params)
+        params = request.query_params
+        # A repeated list parameter is the same filter as its comma form.
+        filters = sorted((name, ",".join(params.getlist(name))) for name in names if name in params)
         kwargs = sorted((name, str(value)) for name, value in view.kwargs.items())
         digest = hashlib.sha256(json.dumps([filters, kwargs]).encode()).hexdigest()
         return digest[:16]

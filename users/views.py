@@ -112,6 +112,12 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
             accepted.update(QUERY_PARAMS)
         return accepted
 
+    def get_list_query_params(self) -> set[str]:
+        lists = super().get_list_query_params()
+        if self.action in ("list", "retrieve"):
+            lists.update(QUERY_PARAMS)
+        return lists
+
     def _selection(self, serializer_class) -> FieldSelection:
         return FieldSelection.from_query(
             self.request.query_params,
