@@ -65,21 +65,44 @@ class SelectableFieldsMixin:
 
 def selection_parameters(serializer_class) -> list[OpenApiParameter]:
     """The schema of `fields`, `omit` and `expand` for a SelectableFieldsMixin serializer:
-    comma lists of the names it knows."""
+    comma lists of the names it knows, each set named (`UserField`, `UserExpansion`)."""
 
-    def names(description: str, allowed) -> dict:
+    def names(description: str, allowed, title: str) -> dict:
         return {
             "type": "array",
-            "items": {"type": "string", "enum": list(allowed)},
+            "items": {"type": "string", "enum": list(allowed), "title": title},
             "minItems": 1,
             "description": description,
         }
 
+    def base_name(cls) -> str:
+        return cls.__name__.removesuffix("Serializer")
+
     available = serializer_class.Meta.fields
+    fields_name = f"{base_name(serializer_class)}Field"
+    # Named after the serializer that declares them, as its subclasses share them.
+    expansions_owner = next(cls for cls in serializer_class.__mro__ if "expansions" in vars(cls))
     return [
-        OpenApiParameter(FIELDS_PARAM, names("Return only these fields.", available), style="form", explode=False),
-        OpenApiParameter(OMIT_PARAM, names("Leave out these fields.", available), style="form", explode=False),
         OpenApiParameter(
-            EXPAND_PARAM, names("Nest these too.", serializer_class.expansions), style="form", explode=False
+            FIELDS_PARAM,
+            names("Return only these fields (instead of all of them).", available, fields_name),
+            style="form",
+            explode=False,
+        ),
+        OpenApiParameter(
+            OMIT_PARAM,
+            names("Leave out these fields; ignored when `fields` is sent.", available, fields_name),
+            style="form",
+            explode=False,
+        ),
+        OpenApiParameter(
+            EXPAND_PARAM,
+            names(
+                "Nest these too, each at one extra query per page.",
+                serializer_class.expansions,
+                f"{base_name(expansions_owner)}Expansion",
+            ),
+            style="form",
+            explode=False,
         ),
     ]

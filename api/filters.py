@@ -8,6 +8,9 @@ from django import forms
 from api.values import BOOLEAN_HELP, parse_bool
 
 MAX_BIGINT = 2**63 - 1
+# Ids in URL paths: at most 18 digits keeps them inside a 64-bit integer on every database.
+ID_PATTERN = r"[0-9]{1,18}"
+MAX_PATH_ID = 10**18 - 1
 # PostgreSQL stores UTC offsets up to 15:59; real time zones stay within -12:00 and +14:00.
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 

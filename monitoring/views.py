@@ -1,32 +1,23 @@
 """Health endpoints: liveness without I/O, readiness with a short check of each service."""
 
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
 
+from api.renderers import JSONRenderer
 from config.celery import app as celery_app
+from monitoring.serializers import LiveSerializer, ReadySerializer
 
 OK = "ok"
 SKIPPED = "skipped"
-
-
-def get_only(view):
-    """Like Django's require_GET, but the 405 is JSON like every answer under /api/."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return JsonResponse(
-                {"detail": f'Method "{request.method}" not allowed.'}, status=405, headers={"Allow": "GET, HEAD"}
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error(exc: Exception) -> str:
@@ -65,19 +56,42 @@ def check_broker() -> str:
     return OK
 
 
-@never_cache
-@get_only
-def live(request):
-    return JsonResponse({"status": "ok"})
+@method_decorator(never_cache, name="dispatch")
+class HealthView(APIView):
+    """Open to anyone and cheap: no authentication, throttling or content negotiation
+    (the answer is JSON whatever the client accepts)."""
+
+    http_method_names = ["get", "head"]
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    renderer_classes = [JSONRenderer]
 
 
-@never_cache
-@get_only
-def ready(request):
-    checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
-    failing = [name for name, result in checks.items() if result not in (OK, SKIPPED)]
-    if "database" in failing:
-        overall, code = "error", 503
-    else:
-        overall, code = ("degraded" if failing else "ok"), 200
-    return JsonResponse({"status": overall, "checks": checks}, status=code)
+class LiveView(HealthView):
+    @extend_schema(
+        summary="Is the process serving?",
+        description="200 while the web process answers; touches neither database nor cache.",
+        responses=LiveSerializer,
+    )
+    def get(self, request):
+        return JsonResponse({"status": "ok"})
+
+
+class ReadyView(HealthView):
+    @extend_schema(
+        summary="Can the service do its work?",
+        description=(
+            "Checks the database, the cache and the task broker, each within a short timeout. "
+            "503 when the database is unreachable; `degraded` (still 200) when only another check fails."
+        ),
+        responses={200: ReadySerializer, 503: ReadySerializer},
+    )
+    def get(self, request):
+        checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+        failing = [name for name, result in checks.items() if result not in (OK, SKIPPED)]
+        if "database" in failing:
+            overall, code = "error", 503
+        else:
+            overall, code = ("degraded" if failing else "ok"), 200
+        return JsonResponse({"status": overall, "checks": checks}, status=code)
