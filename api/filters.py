@@ -57,8 +57,10 @@ class CommaListField(forms.CharField):
         if self.choices is not None:
             unknown = [item for item in items if item not in self.choices]
             if unknown:
+                # The values go in as params: django-filter %-formats the message.
                 raise forms.ValidationError(
-                    f"Unknown value(s): {', '.join(unknown)}. Allowed: {', '.join(self.choices)}."
+                    "Unknown value(s): %(unknown)s. Allowed: %(allowed)s.",
+                    params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.choices)},
                 )
         if self.integers:
             try:

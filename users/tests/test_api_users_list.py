@@ -504,6 +504,14 @@ def test_role_rejects_unknown_roles_listing_the_allowed_ones(api, value):
     assert "admin, manager, user" in message
 
 
+@pytest.mark.parametrize("value", ["100%", "%s", "%(x)s,admin", "50%d"])
+def test_an_unknown_role_with_a_percent_sign_is_a_400_naming_it(api, value):
+    # Found by the fuzzer: the value once went into a message that django-filter %-formats.
+    message = rejected(api.get(URL, {"role": value}), "role")
+
+    assert value.split(",")[0] in message
+
+
 @pytest.fixture
 def calendar(reader) -> None:
     """Four users created around 2 January 2024 (UTC); the reader was created today."""
