@@ -269,8 +269,8 @@ def name_query_enums(result, generator, request, public):
             name = enum.pop("title", None) or _enum_component(schemas, enum["enum"])
             if name is None:
                 continue
-            known = schemas.setdefault(name, enum)
-            assert set(known["enum"]) == set(enum["enum"]), f"two enums named {name}"
+            if set(schemas.setdefault(name, enum)["enum"]) != set(enum["enum"]):
+                raise ValueError(f"Two query enums are named {name} but hold different values.")
             holder[key] = {"$ref": f"#/components/schemas/{name}"}
     result["components"]["schemas"] = dict(sorted(schemas.items()))
     return result
