@@ -3,18 +3,17 @@
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.http import QueryDict
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+
+from api.params import list_values
 
 FIELDS_PARAM = "fields"
 OMIT_PARAM = "omit"
 EXPAND_PARAM = "expand"
 QUERY_PARAMS = (FIELDS_PARAM, OMIT_PARAM, EXPAND_PARAM)
-
-
-def _names(params: Mapping[str, str], param: str) -> list[str]:
-    return [name.strip() for name in params.get(param, "").split(",") if name.strip()]
 
 
 def _check_known(param: str, names: Sequence[str], allowed: Sequence[str], what: str) -> None:
@@ -34,12 +33,10 @@ class FieldSelection:
     expand: frozenset[str]
 
     @classmethod
-    def from_query(
-        cls, params: Mapping[str, str], *, available: Sequence[str], expandable: Sequence[str]
-    ) -> "FieldSelection":
-        expand = _names(params, EXPAND_PARAM)
+    def from_query(cls, params: QueryDict, *, available: Sequence[str], expandable: Sequence[str]) -> "FieldSelection":
+        expand = list_values(params, EXPAND_PARAM)
         _check_known(EXPAND_PARAM, expand, expandable, "expansion(s)")
-        wanted, omitted = _names(params, FIELDS_PARAM), _names(params, OMIT_PARAM)
+        wanted, omitted = list_values(params, FIELDS_PARAM), list_values(params, OMIT_PARAM)
         _check_known(FIELDS_PARAM, wanted, available, "field(s)")
         _check_known(OMIT_PARAM, omitted, available, "field(s)")
         if wanted:
@@ -68,21 +65,44 @@ class SelectableFieldsMixin:
 
 def selection_parameters(serializer_class) -> list[OpenApiParameter]:
     """The schema of `fields`, `omit` and `expand` for a SelectableFieldsMixin serializer:
-    comma lists of the names it knows."""
+    comma lists of the names it knows, each set named (`UserField`, `UserExpansion`)."""
 
-    def names(description: str, allowed) -> dict:
+    def names(description: str, allowed, title: str) -> dict:
         return {
             "type": "array",
-            "items": {"type": "string", "enum": list(allowed)},
+            "items": {"type": "string", "enum": list(allowed), "title": title},
             "minItems": 1,
             "description": description,
         }
 
+    def base_name(cls) -> str:
+        return cls.__name__.removesuffix("Serializer")
+
     available = serializer_class.Meta.fields
+    fields_name = f"{base_name(serializer_class)}Field"
+    # Named after the serializer that declares them, as its subclasses share them.
+    expansions_owner = next(cls for cls in serializer_class.__mro__ if "expansions" in vars(cls))
     return [
-        OpenApiParameter(FIELDS_PARAM, names("Return only these fields.", available), style="form", explode=False),
-        OpenApiParameter(OMIT_PARAM, names("Leave out these fields.", available), style="form", explode=False),
         OpenApiParameter(
-            EXPAND_PARAM, names("Nest these too.", serializer_class.expansions), style="form", explode=False
+            FIELDS_PARAM,
+            names("Return only these fields (instead of all of them).", available, fields_name),
+            style="form",
+            explode=False,
+        ),
+        OpenApiParameter(
+            OMIT_PARAM,
+            names("Leave out these fields; ignored when `fields` is sent.", available, fields_name),
+            style="form",
+            explode=False,
+        ),
+        OpenApiParameter(
+            EXPAND_PARAM,
+            names(
+                "Nest these too, each at one extra query per page.",
+                serializer_class.expansions,
+                f"{base_name(expansions_owner)}Expansion",
+            ),
+            style="form",
+            explode=False,
         ),
     ]

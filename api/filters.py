@@ -8,6 +8,9 @@ from django import forms
 from api.values import BOOLEAN_HELP, parse_bool
 
 MAX_BIGINT = 2**63 - 1
+# Ids in URL paths: at most 18 digits keeps them inside a 64-bit integer on every database.
+ID_PATTERN = r"[0-9]{1,18}"
+MAX_PATH_ID = 10**18 - 1
 # PostgreSQL stores UTC offsets up to 15:59; real time zones stay within -12:00 and +14:00.
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 
@@ -24,8 +27,19 @@ class StrictBooleanField(forms.Field):
             raise forms.ValidationError(BOOLEAN_HELP) from None
 
 
+class CommaListWidget(forms.TextInput):
+    """Every value of the parameter as one comma list (see api.params.list_values)."""
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and hasattr(data, "getlist"):
+            return ",".join(data.getlist(name))
+        return super().value_from_datadict(data, files, name)
+
+
 class CommaListField(forms.CharField):
     """A comma-separated list; empty items are dropped."""
+
+    widget = CommaListWidget
 
     def __init__(self, *, choices=None, integers: bool = False, max_items: int | None = None, **kwargs):
         self.choices = [value for value, _ in choices] if choices else None
@@ -43,8 +57,10 @@ class CommaListField(forms.CharField):
         if self.choices is not None:
             unknown = [item for item in items if item not in self.choices]
             if unknown:
+                # The values go in as params: django-filter %-formats the message.
                 raise forms.ValidationError(
-                    f"Unknown value(s): {', '.join(unknown)}. Allowed: {', '.join(self.choices)}."
+                    "Unknown value(s): %(unknown)s. Allowed: %(allowed)s.",
+                    params={"unknown": ", ".join(unknown), "allowed": ", ".join(self.choices)},
                 )
         if self.integers:
             try:
@@ -88,6 +104,7 @@ class StrictBooleanFilter(django_filters.Filter):
 
 class CommaListFilter(django_filters.Filter):
     field_class = CommaListField
+    takes_list = True  # may be repeated in the query string, its values joined
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "in")

@@ -113,7 +113,7 @@ class KeysetPagination(BasePagination):
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {
             "type": "object",
-            "required": ["results"],
+            "required": ["next", "previous", "results"],
             "properties": {
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},
@@ -140,8 +140,9 @@ class KeysetPagination(BasePagination):
             ),
             param(
                 self.ordering_query_param,
-                {"type": "string", "enum": orderings, "default": view.default_ordering},
-                "Sort by this field, descending with a leading `-`; ties are broken by id.",
+                {"type": "string", "enum": orderings, "title": f"{view.queryset.model.__name__}Ordering"},
+                f"Sort by this field, descending with a leading `-` (default `{view.default_ordering}`); "
+                "ties are broken by id.",
             ),
             param(self.total_query_param, {"type": "boolean"}, "Add the exact count of the filtered set."),
         ]
@@ -162,7 +163,9 @@ class KeysetPagination(BasePagination):
         """A short digest of the filters and URL arguments a page was listed under."""
         filterset_class = getattr(view, "filterset_class", None)
         names = filterset_class.base_filters if filterset_class is not None else ()
-        filters = sorted((name, request.query_params[name]) for name in names if name in request.query_params)
+        params = request.query_params
+        # A repeated list parameter is the same filter as its comma form.
+        filters = sorted((name, ",".join(params.getlist(name))) for name in names if name in params)
         kwargs = sorted((name, str(value)) for name, value in view.kwargs.items())
         digest = hashlib.sha256(json.dumps([filters, kwargs]).encode()).hexdigest()
         return digest[:16]

@@ -1,14 +1,19 @@
 """The OpenAPI schema tells the truth: every error an operation can answer, strict bodies,
 sparse responses, and query parameters typed the way the API reads them."""
 
+import copy
+
 from django_filters import CharFilter
 from drf_spectacular import openapi
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import ResolvedComponent, force_instance
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import permissions, serializers
 
-from api.fieldsets import SelectableFieldsMixin
-from api.filters import MAX_BIGINT, CommaListFilter, IntegerFilter
+from api.conditional import ConditionalGetMixin
+from api.fieldsets import FIELDS_PARAM, SelectableFieldsMixin
+from api.filters import ID_PATTERN, MAX_BIGINT, MAX_PATH_ID, CommaListFilter, IntegerFilter
+from api.params import StrictQueryParamsMixin
 from api.serializers import StrictInputMixin
 
 ERROR_COMPONENT = "Error"
@@ -37,12 +42,83 @@ ERROR_DESCRIPTIONS = {
 NOT_BLANK = r"\S"
 
 
+def _header(description: str) -> dict:
+    return {"schema": {"type": "string"}, "description": description}
+
+
+# Sent on every answer (none is required: a client must not fail on a proxy that drops one).
+COMMON_HEADERS = {
+    "X-Request-ID": _header("The request's own `X-Request-ID`, or one generated for it; quote it in reports."),
+    "X-Process-Time": _header("Seconds the server spent on the request."),
+    "Server-Timing": _header("Application and database milliseconds, and the number of queries."),
+}
+ETAG = _header("A digest of the body; send it back in `If-None-Match` to read, or `If-Match` to write.")
+CACHE_CONTROL = _header("Only the caller's own client may keep the answer, and must revalidate it before use.")
+RETRY_AFTER = _header("Seconds to wait before trying again.")
+# A write's answer carries the saved version's tag, ready for the next `If-Match`.
+ETAG_ON_WRITE = OpenApiParameter(
+    "ETag", str, OpenApiParameter.HEADER, response=[200, 201], description=ETAG["description"]
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Write only if the resource still has this `ETag` (from a read or a write); otherwise 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="An `ETag` from an earlier answer: 304 with no body while it is still current.",
+)
+NOT_MODIFIED = "Not modified: the `ETag` in `If-None-Match` is still current."
+
+
 class AutoSchema(openapi.AutoSchema):
-    """drf-spectacular's AutoSchema with the error responses each operation can give.
+    """drf-spectacular's AutoSchema for clients generated from the schema: the errors,
+    headers and conditional requests of each operation, integer ids, sparse responses.
 
     A view adds statuses its actions can answer beyond the generic ones with
-    `extra_error_statuses = {"action": (409, 412)}`.
+    `extra_error_statuses = {"action": (409, 412)}`; one that can answer 412 reads
+    `If-Match`.
+
+    Tags and operation ids follow the URL (SCHEMA_PATH_PREFIX strips `/api/v1/`): the tag
+    is the first segment (`/api/v1/metrics/` → `metrics`), the id its segments and the
+    action (`users_list`, `users_stats_retrieve`). A view whose path names another
+    resource says so with `extend_schema(tags=[...])`.
     """
+
+    def get_description(self):
+        # Docstrings are written for the code's readers; API users read the
+        # `extend_schema(description=...)` of each operation.
+        return ""
+
+    def get_auth(self):
+        # Without authenticators credentials are not even read: a client needs none, and
+        # drf-spectacular's `[{}]` would make generated clients demand them anyway.
+        return super().get_auth() if self.view.get_authenticators() else []
+
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("pattern") == f"^{ID_PATTERN}$":
+                parameter["schema"] = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_PATH_ID}
+        return parameters
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._is_conditional_get():
+            parameters = [*parameters, IF_NONE_MATCH]
+        if 412 in self.error_statuses():
+            parameters = [*parameters, IF_MATCH]
+        return parameters
+
+    def _is_conditional_get(self) -> bool:
+        return self.method == "GET" and isinstance(self.view, ConditionalGetMixin)
+
+    def _is_sparse(self) -> bool:
+        """Whether the operation takes `fields`, so its answer may leave out any property."""
+        return any(getattr(parameter, "name", None) == FIELDS_PARAM for parameter in self.get_override_parameters())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -56,11 +132,27 @@ class AutoSchema(openapi.AutoSchema):
         error = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"}}}
         for status in sorted(self.error_statuses()):
             responses.setdefault(str(status), {"description": ERROR_DESCRIPTIONS[status], "content": error})
-        return responses
+        if self._is_conditional_get():
+            responses["304"] = {"description": NOT_MODIFIED}
+        for status, response in responses.items():
+            response["headers"] = {**response.get("headers", {}), **self._headers(status), **COMMON_HEADERS}
+        return dict(sorted(responses.items()))
+
+    def _headers(self, status: str) -> dict:
+        """The headers an answer with this status carries besides the common ones."""
+        if status == "412":
+            return {"ETag": ETAG}
+        if status == "429":
+            return {"Retry-After": RETRY_AFTER}
+        if status in ("200", "304") and self._is_conditional_get():
+            return {"ETag": ETAG, "Cache-Control": CACHE_CONTROL}
+        return {}
 
     def error_statuses(self) -> set[int]:
         view = self.view
-        statuses = {400}  # every endpoint checks its query string, and its body if any
+        statuses = set()
+        if isinstance(view, StrictQueryParamsMixin) or self._get_request_body():
+            statuses.add(400)  # a query string or a body that does not pass
         permission_classes = view.get_permissions()
         if view.get_authenticators() and not all(isinstance(p, permissions.AllowAny) for p in permission_classes):
             statuses.add(401)
@@ -81,6 +173,8 @@ class AutoSchema(openapi.AutoSchema):
         """drf-spectacular documents bodies on POST, PUT and PATCH only; a bulk DELETE
         (whose request is declared as a list of items) takes one too. A list's length
         bounds (`min_length`, `max_length`) become `minItems` and `maxItems`."""
+        if self.method in permissions.SAFE_METHODS:
+            return None
         serializer = self.get_request_serializer()
         is_list = isinstance(serializer, serializers.ListSerializer)
         method = self.method
@@ -101,17 +195,25 @@ class AutoSchema(openapi.AutoSchema):
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         serializer = force_instance(serializer)
-        if direction == "request" and isinstance(serializer, StrictInputMixin):
-            schema["additionalProperties"] = False
-        if direction == "response" and isinstance(serializer, SelectableFieldsMixin):
+        if direction == "request":
+            if isinstance(serializer, StrictInputMixin):
+                schema["additionalProperties"] = False
+        elif isinstance(serializer, SelectableFieldsMixin) and self._is_sparse():
             # `fields` and `omit` may drop any property; `expand` adds these.
             schema.pop("required", None)
+            schema["description"] = (
+                f"{schema.get('description', '')} Every property is sent unless `fields` or `omit` "
+                "leave it out, so none is required; `expand` adds the ones marked so."
+            ).strip()
             for name, factory in serializer.expansions.items():
                 if name not in schema["properties"]:
                     field = factory()
                     field.field_name = name
                     mapped = self._map_serializer_field(field, direction)
                     schema["properties"][name] = {**mapped, "description": f"Only with expand={name}."}
+        else:
+            # A serializer renders every readable field, null or not.
+            schema["required"] = sorted(schema["properties"])
         return schema
 
 
@@ -133,7 +235,7 @@ class StrictFilterExtension(DjangoFilterExtension):
                 if field_kwargs.get("max_items"):
                     parameter["schema"]["maxItems"] = field_kwargs["max_items"]
                 parameter.update(style="form", explode=False)
-                parameter["description"] = "Comma-separated list."
+                parameter["description"] = f"{parameter.get('description', '')} Comma-separated list.".strip()
             elif isinstance(filter_field, IntegerFilter):
                 schema.update(minimum=filter_field.extra["min_value"], maximum=filter_field.extra["max_value"])
             elif isinstance(filter_field, CharFilter):
@@ -141,3 +243,39 @@ class StrictFilterExtension(DjangoFilterExtension):
                 if "max_length" in filter_field.extra:
                     schema["maxLength"] = filter_field.extra["max_length"]
         return parameters
+
+
+def only_api_paths(endpoints):
+    """Preprocessing hook: the operations under /api/ alone."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/")]
+
+
+def name_query_enums(result, generator, request, public):
+    """Postprocessing hook, after drf-spectacular's enum hook: each enum of a query
+    parameter becomes a named component, so that a generated client has one type per
+    set of values. An enum with a `title` becomes the component of that name (`UserOrdering`);
+    one without refers to the component holding the same values (`role` → `RoleEnum`)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for operation in (operation for item in result["paths"].values() for operation in item.values()):
+        for parameter in operation.get("parameters", []):
+            # A copy: the schema may be the very dict a view's declaration holds.
+            parameter["schema"] = copy.deepcopy(parameter["schema"])
+            holder, key = parameter, "schema"
+            if parameter["schema"].get("type") == "array":
+                holder, key = parameter["schema"], "items"
+            enum = holder[key]
+            if "enum" not in enum:
+                continue
+            name = enum.pop("title", None) or _enum_component(schemas, enum["enum"])
+            if name is None:
+                continue
+            if set(schemas.setdefault(name, enum)["enum"]) != set(enum["enum"]):
+                raise ValueError(f"Two query enums are named {name} but hold different values.")
+            holder[key] = {"$ref": f"#/components/schemas/{name}"}
+    result["components"]["schemas"] = dict(sorted(schemas.items()))
+    return result
+
+
+def _enum_component(schemas: dict, values: list) -> str | None:
+    names = [name for name, schema in schemas.items() if set(schema.get("enum", ())) == set(values)]
+    return names[0] if len(names) == 1 else None

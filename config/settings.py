@@ -258,6 +258,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids start after the version: `users_list` under `users`.
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # The schema documents the API; the root /health/ aliases are for probes.
+    "PREPROCESSING_HOOKS": ["api.schema.only_api_paths"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.name_query_enums"],
+    # Stable names, whatever other choice sets the schema holds.
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "users.models.Role",
+        "OrderStatusEnum": "users.models.OrderStatus",
+        "ImportJobStatusEnum": "tasks.models.ImportStatus",
+    },
     # Swagger UI's assets are served from the installed package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,7 @@ from django.urls import path
 from monitoring import views
 
 urlpatterns = [
-    path("", views.ready, name="health"),
-    path("ready/", views.ready, name="health-ready"),
-    path("live/", views.live, name="health-live"),
+    path("", views.ReadyView.as_view(), name="health"),
+    path("ready/", views.ReadyView.as_view(), name="health-ready"),
+    path("live/", views.LiveView.as_view(), name="health-live"),
 ]

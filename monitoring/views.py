@@ -6,7 +6,6 @@ import hmac
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from functools import wraps
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
@@ -16,41 +15,30 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from api.params import StrictQueryParamsMixin
 from api.permissions import IsAdmin
+from api.renderers import JSONRenderer
 from config.celery import app as celery_app
 from monitoring import metrics
+from monitoring.serializers import LiveSerializer, ReadySerializer
 from monitoring.snapshot import snapshot
 
 OK = "ok"
 SKIPPED = "skipped"
 SCRAPER = "metrics-scraper"  # request.auth of a request carrying METRICS_TOKEN
 DASHBOARD_REFRESH_SECONDS = 5
-
-
-def get_only(view):
-    """Like Django's require_GET, but the 405 is JSON like every answer under /api/."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
-            return JsonResponse(
-                {"detail": f'Method "{request.method}" not allowed.'}, status=405, headers={"Allow": "GET, HEAD"}
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _error(exc: Exception) -> str:
@@ -107,22 +95,45 @@ def check_broker() -> str:
     return OK
 
 
-@never_cache
-@get_only
-def live(request):
-    return JsonResponse({"status": "ok"})
+@method_decorator(never_cache, name="dispatch")
+class HealthView(APIView):
+    """Open to anyone and cheap: no authentication, throttling or content negotiation
+    (the answer is JSON whatever the client accepts)."""
+
+    http_method_names = ["get", "head"]
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    renderer_classes = [JSONRenderer]
 
 
-@never_cache
-@get_only
-def ready(request):
-    checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
-    failing = [name for name, result in checks.items() if result not in (OK, SKIPPED)]
-    if "database" in failing:
-        overall, code = "error", 503
-    else:
-        overall, code = ("degraded" if failing else "ok"), 200
-    return JsonResponse({"status": overall, "checks": checks}, status=code)
+class LiveView(HealthView):
+    @extend_schema(
+        summary="Is the process serving?",
+        description="200 while the web process answers; touches neither database nor cache.",
+        responses=LiveSerializer,
+    )
+    def get(self, request):
+        return JsonResponse({"status": "ok"})
+
+
+class ReadyView(HealthView):
+    @extend_schema(
+        summary="Can the service do its work?",
+        description=(
+            "Checks the database, the cache and the task broker, each within a short timeout. "
+            "503 when the database is unreachable; `degraded` (still 200) when only another check fails."
+        ),
+        responses={200: ReadySerializer, 503: ReadySerializer},
+    )
+    def get(self, request):
+        checks = {"database": check_database(), "cache": check_cache(), "broker": check_broker()}
+        failing = [name for name, result in checks.items() if result not in (OK, SKIPPED)]
+        if "database" in failing:
+            overall, code = "error", 503
+        else:
+            overall, code = ("degraded" if failing else "ok"), 200
+        return JsonResponse({"status": overall, "checks": checks}, status=code)
 
 
 class MetricsView(StrictQueryParamsMixin, APIView):
@@ -132,7 +143,18 @@ class MetricsView(StrictQueryParamsMixin, APIView):
 
     permission_classes = [IsAdmin]
 
-    @extend_schema(request=None, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Figures of the running service",
+        description=(
+            "For admins. Requests per endpoint (method and route template) since the server started, "
+            "with errors and p50/p95/p99 latency; database queries and this worker's pool; cache hits "
+            "and misses; Celery queue lengths (null when tasks run in-process); import jobs by status "
+            "and the latest ones; user counts; the slowest requests of the last five minutes; the "
+            "process (memory of every web worker, CPU) and the machine. Counters add up every worker."
+        ),
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         return Response(snapshot(), headers={"Cache-Control": "no-store"})
 

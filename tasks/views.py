@@ -5,7 +5,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django_celery_results.models import TaskResult
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import PayloadTooLarge
+from api.filters import ID_PATTERN
 from api.pagination import KeysetPagination
 from api.params import StrictQueryParamsMixin
 from api.permissions import IsAdmin
@@ -32,6 +33,13 @@ class ImportUploadView(APIView):
 
     @extend_schema(
         operation_id="users_import",
+        tags=["imports"],
+        summary="Import users from a CSV file",
+        description=(
+            "Admins only. Checks the header at once, then imports in the background: follow "
+            "`status_url` for progress and row errors. Importing the same file again creates no "
+            "duplicates; `update_existing` updates the users it names."
+        ),
         request={"multipart/form-data": ImportUploadSerializer},
         responses={202: ImportAcceptedSerializer},
     )
@@ -68,6 +76,13 @@ def _content_length(request) -> int:
         return 0  # not a number: the body is read and measured instead
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List import jobs", description="Admins only; newest first, with their progress."),
+    retrieve=extend_schema(
+        summary="Read an import job",
+        description="Admins only; its state, counts so far and row errors (`row` is the line in the file).",
+    ),
+)
 class ImportJobViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     """Import jobs, newest first, with their progress and row errors."""
 
@@ -77,7 +92,7 @@ class ImportJobViewSet(StrictQueryParamsMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = KeysetPagination
     ordering_fields = ("id", "created_at")
     default_ordering = "-created_at"
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
 
 class TaskStateView(APIView):
@@ -86,6 +101,8 @@ class TaskStateView(APIView):
     permission_classes = [IsAdmin]
 
     @extend_schema(
+        summary="Read a background task's state",
+        description="Admins only; progress while it runs, its result once it succeeded.",
         request=None,
         responses=TaskStateSerializer,
         parameters=[

@@ -7,16 +7,24 @@ from api.filters import MAX_BIGINT, CommaListFilter, DateTimeFilter, IntegerFilt
 from users.models import Order, OrderStatus, Role, User
 
 MAX_IDS = 100
+CREATED_AFTER = "Created at or after this instant (ISO 8601, e.g. 2024-03-01T09:00:00Z)."
+CREATED_BEFORE = "Created before this instant (ISO 8601, e.g. 2024-03-01T09:00:00Z)."
 
 
 class UserFilter(django_filters.FilterSet):
-    search = django_filters.CharFilter(method="filter_search", max_length=100)
-    is_active = StrictBooleanFilter()
-    role = CommaListFilter(choices=Role.choices)
-    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
-    ids = CommaListFilter(field_name="id", integers=True, max_items=MAX_IDS)
-    department = django_filters.CharFilter(field_name="profile__department", max_length=100)
+    search = django_filters.CharFilter(
+        method="filter_search",
+        max_length=100,
+        help_text="Users whose username, email or full name contains this, in any case.",
+    )
+    is_active = StrictBooleanFilter(help_text="Only active (true) or only inactive (false) users.")
+    role = CommaListFilter(choices=Role.choices, help_text="Users with any of these roles.")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte", help_text=CREATED_AFTER)
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt", help_text=CREATED_BEFORE)
+    ids = CommaListFilter(field_name="id", integers=True, max_items=MAX_IDS, help_text="Users with these ids.")
+    department = django_filters.CharFilter(
+        field_name="profile__department", max_length=100, help_text="Users whose profile names exactly this department."
+    )
 
     class Meta:
         model = User
@@ -33,9 +41,9 @@ class UserFilter(django_filters.FilterSet):
 class UserOrderFilter(django_filters.FilterSet):
     """One user's orders: the URL names the user, so `user` is not a filter here."""
 
-    status = CommaListFilter(choices=OrderStatus.choices)
-    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt")
+    status = CommaListFilter(choices=OrderStatus.choices, help_text="Orders in any of these states.")
+    created_after = DateTimeFilter(field_name="created_at", lookup_expr="gte", help_text=CREATED_AFTER)
+    created_before = DateTimeFilter(field_name="created_at", lookup_expr="lt", help_text=CREATED_BEFORE)
 
     class Meta:
         model = Order
@@ -43,7 +51,9 @@ class UserOrderFilter(django_filters.FilterSet):
 
 
 class OrderFilter(UserOrderFilter):
-    user = IntegerFilter(field_name="user_id", min_value=1, max_value=MAX_BIGINT)
+    user = IntegerFilter(
+        field_name="user_id", min_value=1, max_value=MAX_BIGINT, help_text="Orders of the user with this id."
+    )
 
     class Meta(UserOrderFilter.Meta):
         pass

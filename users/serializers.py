@@ -66,6 +66,10 @@ class UserDetailSerializer(UserSerializer):
         fields = (*UserSerializer.Meta.fields, "updated_at", "last_login_at", "profile")
 
 
+class SavedUserSerializer(UserDetailSerializer):
+    """The user as a write saved it: the detail, every field always present."""
+
+
 class UserWriteSerializer(StrictInputMixin, serializers.ModelSerializer):
     """What POST, PUT and PATCH accept. Read-only fields of the representation (`id`,
     `created_at`, `updated_at`, `last_login_at`) may be sent back and are ignored; any

@@ -14,9 +14,11 @@ from rest_framework.views import APIView
 
 from api.conditional import ConditionalGetMixin, etag_for, require_if_match
 from api.fieldsets import QUERY_PARAMS, FieldSelection, selection_parameters
+from api.filters import ID_PATTERN
 from api.pagination import KeysetPagination
 from api.params import StrictQueryParamsMixin
 from api.response_cache import CachedResponseMixin
+from api.schema import ETAG_ON_WRITE
 from users import cache as users_cache
 from users import selectors, services
 from users.filters import OrderFilter, UserFilter, UserOrderFilter
@@ -26,6 +28,7 @@ from users.serializers import (
     BulkCreatedSerializer,
     BulkUpdatedSerializer,
     OrderSerializer,
+    SavedUserSerializer,
     StatsSerializer,
     TokenObtainSerializer,
     TokenSerializer,
@@ -39,8 +42,11 @@ from users.serializers import (
 from users.throttling import TokenObtainThrottle
 from users.validation import row_id, validate_user_rows
 
-USER_ID_PATTERN = r"[0-9]{1,18}"  # keeps ids inside a 64-bit integer on every database
 BULK_MAX_ITEMS = 1000
+WRITE_DESCRIPTION = (
+    "Managers change users of role `user` and themselves; admins anyone. Send the `ETag` of your "
+    "last read in `If-Match` so as not to overwrite someone else's change (412 if there was one)."
+)
 
 
 class TokenObtainView(APIView):
@@ -50,7 +56,16 @@ class TokenObtainView(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [TokenObtainThrottle]
 
-    @extend_schema(request=TokenObtainSerializer, responses=TokenSerializer)
+    @extend_schema(
+        summary="Get an API token",
+        description=(
+            "Exchange the username and password of an active user for a token; send it on every "
+            "other request as `Authorization: Token <key>`. Limited to 5 attempts a minute per "
+            "client address."
+        ),
+        request=TokenObtainSerializer,
+        responses=TokenSerializer,
+    )
     def post(self, request):
         serializer = TokenObtainSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -77,12 +92,55 @@ class UsersDataCacheMixin(CachedResponseMixin):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=selection_parameters(UserSerializer), responses=UserSerializer(many=True)),
-    retrieve=extend_schema(parameters=selection_parameters(UserDetailSerializer), responses=UserDetailSerializer),
-    create=extend_schema(request=UserWriteSerializer, responses={201: UserDetailSerializer}),
-    update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
-    partial_update=extend_schema(request=UserWriteSerializer, responses=UserDetailSerializer),
-    stats=extend_schema(responses=StatsSerializer),
+    list=extend_schema(
+        summary="List users",
+        description=(
+            "Users a page at a time, newest first unless `ordering` says otherwise. Follow `next` "
+            "and `previous` as given: a cursor is valid only with the filters and ordering it was "
+            "listed under. `fields`, `omit` and `expand` shape each item."
+        ),
+        parameters=selection_parameters(UserSerializer),
+        responses=UserSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="Read a user",
+        description="One user with timestamps and profile; `fields`, `omit` and `expand` shape the answer.",
+        parameters=selection_parameters(UserDetailSerializer),
+        responses=UserDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Create a user",
+        description=(
+            "Managers and admins; a manager cannot create an admin. Without a `password` the user "
+            "gets an unusable one and an email to set it."
+        ),
+        request=UserWriteSerializer,
+        responses={201: SavedUserSerializer},
+        parameters=[ETAG_ON_WRITE],
+    ),
+    update=extend_schema(
+        summary="Replace a user",
+        description=WRITE_DESCRIPTION,
+        request=UserWriteSerializer,
+        responses=SavedUserSerializer,
+        parameters=[ETAG_ON_WRITE],
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a user's fields",
+        description=WRITE_DESCRIPTION,
+        request=UserWriteSerializer,
+        responses=SavedUserSerializer,
+        parameters=[ETAG_ON_WRITE],
+    ),
+    destroy=extend_schema(
+        summary="Delete a user",
+        description="Admins only. With `If-Match`, only if nobody changed the user since it was read.",
+    ),
+    stats=extend_schema(
+        summary="Count users",
+        description="Totals by state and by role; `new_today` counts from midnight UTC.",
+        responses=StatsSerializer,
+    ),
 )
 class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):
     queryset = User.objects.all()
@@ -96,7 +154,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
     filterset_class = UserFilter
     ordering_fields = ("id", "username", "email", "created_at", "last_login_at")
     default_ordering = "-created_at"
-    lookup_value_regex = USER_ID_PATTERN
+    lookup_value_regex = ID_PATTERN
     expandable = tuple(UserSerializer.expansions)
 
     def get_serializer_class(self):
@@ -111,6 +169,12 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         if self.action in ("list", "retrieve"):
             accepted.update(QUERY_PARAMS)
         return accepted
+
+    def get_list_query_params(self) -> set[str]:
+        lists = super().get_list_query_params()
+        if self.action in ("list", "retrieve"):
+            lists.update(QUERY_PARAMS)
+        return lists
 
     def _selection(self, serializer_class) -> FieldSelection:
         return FieldSelection.from_query(
@@ -188,6 +252,10 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
 
     @extend_schema(
         summary="Create up to 1000 users at once",
+        description=(
+            "All or nothing: one refused item refuses the whole request, with each item's errors "
+            "under its index. `ids` come back in the order of the request."
+        ),
         request=UserRowSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
         responses={201: BulkCreatedSerializer},
     )
@@ -202,6 +270,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
 
     @extend_schema(
         summary="Change up to 1000 users at once",
+        description="Each item names a user by `id` and gives the fields to change; all or nothing.",
         request=UserChangeRowSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
         responses=BulkUpdatedSerializer,
     )
@@ -220,6 +289,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
 
     @extend_schema(
         summary="Delete up to 1000 users at once",
+        description="Admins only; each item names a user by `id`; all or nothing.",
         request=UserIdSerializer(many=True, min_length=1, max_length=BULK_MAX_ITEMS),
         responses={204: None},
     )
@@ -249,7 +319,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         require_if_match(self.request, etag_for(UserDetailSerializer(user).data))
 
     def _written(self, user: User, code: int) -> Response:
-        data = UserDetailSerializer(user).data
+        data = SavedUserSerializer(user).data
         return Response(data, status=code, headers={"ETag": etag_for(data)})
 
 
@@ -282,6 +352,12 @@ def _row_errors(errors: dict[int, dict]) -> Response | None:
     return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List orders",
+        description="Orders a page at a time, newest first unless `ordering` says otherwise.",
+    )
+)
 class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMixin, viewsets.GenericViewSet):
     """Orders, all of them or one user's (`/users/{id}/orders/`)."""
 
@@ -303,6 +379,13 @@ class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMi
         return self.get_paginated_response(OrderSerializer(page, many=True).data)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="List a user's orders",
+        description="The orders of one user, a page at a time, newest first unless `ordering` says otherwise.",
+        tags=["orders"],
+    )
+)
 class UserOrderViewSet(OrderViewSet):
     """One user's orders: the same listing without the `user` filter, which the URL sets."""
 

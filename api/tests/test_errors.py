@@ -69,7 +69,7 @@ def test_a_write_without_its_csrf_token_is_a_json_403(admin_user):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(admin_user)
 
-    response = browser.post("/api/v1/health/")
+    response = browser.post("/api/v1/users/stats/")
 
     assert response.status_code == 403
     assert is_json(response)

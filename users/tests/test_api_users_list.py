@@ -276,6 +276,16 @@ def test_cursor_sent_with_other_filters_is_rejected(api, first, then):
     assert "other filters" in rejected(response, "cursor")
 
 
+def test_a_search_cursor_sent_without_its_search_is_refused_not_paged_unfiltered(api):
+    UserFactory.create_batch(3, full_name="Ada Lovelace")
+    UserFactory.create_batch(3, full_name="Grace Hopper")
+    link = api.get(URL, {"page_size": 2, "search": "ada"}).json()["next"]
+
+    response = api.get(URL, {"page_size": 2, "cursor": cursor_of(link)})
+
+    assert rejected(response, "cursor") == "This cursor belongs to other filters; start again from the first page."
+
+
 def test_cursor_keeps_working_when_only_the_presentation_changes(api):
     UserFactory.create_batch(4)
     link = api.get(URL, {"page_size": 2, "search": "user"}).json()["next"]
@@ -492,6 +502,14 @@ def test_role_rejects_unknown_roles_listing_the_allowed_ones(api, value):
 
     assert "Unknown value" in message
     assert "admin, manager, user" in message
+
+
+@pytest.mark.parametrize("value", ["100%", "%s", "%(x)s,admin", "50%d"])
+def test_an_unknown_role_with_a_percent_sign_is_a_400_naming_it(api, value):
+    # Found by the fuzzer: the value once went into a message that django-filter %-formats.
+    message = rejected(api.get(URL, {"role": value}), "role")
+
+    assert value.split(",")[0] in message
 
 
 @pytest.fixture
