@@ -36,6 +36,7 @@ run: demo-data static
 	@echo "  API:    http://127.0.0.1:$(PORT)/api/v1/users/"
 	@echo "  Docs:   http://127.0.0.1:$(PORT)/api/docs/"
 	@echo "  Admin:  http://127.0.0.1:$(PORT)/admin/  (user admin, password: DEMO_ADMIN_PASSWORD when it was created, default admin)"
+	@echo "  Dashboard: http://127.0.0.1:$(PORT)/dashboard/  (staff)   Metrics: /api/v1/metrics/ (JSON), /metrics (Prometheus)"
 	@echo "  Token:  curl -X POST http://127.0.0.1:$(PORT)/api/v1/auth/token/ -H 'Content-Type: application/json' -d '{\"username\": \"admin\", \"password\": \"$(DEMO_ADMIN_PASSWORD)\"}'"
 	@echo ""
 	PORT=$(PORT) PUBLIC_URL="$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}" $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi

@@ -87,8 +87,9 @@ def main() -> None:
                 env=env,
                 capture_output=True,
                 text=True,
-                check=True,
             )
+            if done.returncode:
+                sys.exit(f"{name}: failed\n{done.stderr[-3000:]}")
             results[name] = json.loads(done.stdout.strip().splitlines()[-1])
     base = results["without the monitoring middleware"]
     print(f"{'µs per request (median of 5 rounds)':<42}" + "".join(f"{path:>30}" for path in PATHS))

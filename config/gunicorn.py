@@ -20,6 +20,23 @@ limit_request_line = 8190
 # Each line names the request's X-Request-ID (as the application's own log lines do)
 # and its duration in seconds.
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s %(L)s'
+# LOG_FORMAT=json: gunicorn's own lines (access and errors) are JSON objects too, as the
+# application's are.
+if os.environ.get("LOG_FORMAT") == "json":
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "config.logging.JsonFormatter"}},
+        "filters": {"request_id": {"()": "config.logging.RequestIdFilter"}},
+        "handlers": {
+            "json": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        },
+        "root": {"handlers": ["json"], "level": "INFO"},
+        "loggers": {
+            "gunicorn.error": {"handlers": ["json"], "level": "INFO", "propagate": False},
+            "gunicorn.access": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        },
+    }
 
 # Prometheus multi-process mode: every worker writes its counters to files in this
 # directory, and a scrape answered by any one of them adds them all up. It must be in

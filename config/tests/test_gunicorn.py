@@ -1,6 +1,8 @@
 """The project's gunicorn settings, tried on a real gunicorn: long request lines reach
 Django (which answers in JSON), and HEAD answers carry no body."""
 
+import json
+
 import pytest
 
 from config.tests.processes import Gunicorn
@@ -31,3 +33,16 @@ def test_head_has_the_headers_of_get_and_no_body(server):
     assert (get_status, head_status) == (200, 200)
     assert get_body and head_body == b""
     assert head_headers["Content-Type"] == get_headers["Content-Type"]
+
+
+def test_log_format_json_makes_every_line_of_gunicorn_json_too(tmp_path):
+    server = Gunicorn(tmp_path / "gunicorn.log", LOG_FORMAT="json")
+    try:
+        server.request("GET", "/api/v1/health/live/", {"X-Request-ID": "json-line"})
+    finally:
+        server.stop()
+
+    events = [json.loads(line) for line in server.log.read_text().splitlines()]
+    [access] = [e for e in events if e["logger"] == "gunicorn.access" and e["request_id"] == "json-line"]
+    assert '"GET /api/v1/health/live/ HTTP/1.1" 200' in access["message"]
+    assert any(event["logger"] == "gunicorn.error" and "Listening at" in event["message"] for event in events)
