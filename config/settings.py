@@ -105,7 +105,7 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 # Health probes (the container's HEALTHCHECK, nginx, an orchestrator) talk plain HTTP to
 # gunicorn directly: a redirect would read as a failure.
-SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/"]
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/", r"^health/"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
