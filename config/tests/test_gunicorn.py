@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,14 +22,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[int]:
+    """A real gunicorn with the project's config and `env`, on a free port: yields the port
+    once the server answers."""
     port = _free_port()
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"],
         cwd=BASE_DIR,
-        env=env,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -35,8 +38,8 @@ def server():
         deadline = time.monotonic() + 30
         while True:
             try:
-                if _request(port, "GET", "/api/v1/health/live/")[0] == 200:
-                    break
+                _request(port, "GET", "/api/v1/health/live/")
+                break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise
@@ -45,6 +48,12 @@ def server():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server():
+    with gunicorn(dict(os.environ)) as port:
+        yield port
 
 
 def _request(port: int, method: str, path: str) -> tuple[int, dict, bytes]:
