@@ -1,7 +1,8 @@
-"""Container health probe: GET /api/v1/health/live/ from gunicorn inside the container.
+"""Health probe: GET /api/v1/health/live/ from gunicorn on PORT, or the URL given.
 
 It runs where curl does not (the slim image has none) and sends a Host header that
 ALLOWED_HOSTS accepts, since in production `localhost` is usually not among them.
+The image's HEALTHCHECK runs it, and deploy/native/stack waits with it.
 """
 
 import os
@@ -15,11 +16,11 @@ def allowed_host() -> str:
     return first.lstrip(".").replace("*", "localhost") or "localhost"
 
 
-def main() -> int:
-    port = os.environ.get("PORT", "8000")
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/health/live/", headers={"Host": allowed_host()})
+def main(argv: list[str]) -> int:
+    url = argv[1] if len(argv) > 1 else f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/api/v1/health/live/"
+    request = urllib.request.Request(url, headers={"Host": allowed_host()})  # noqa: S310 (an http URL of our own)
     try:
-        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310 (a fixed http URL)
+        with urllib.request.urlopen(request, timeout=3) as response:  # noqa: S310
             return 0 if response.status == 200 else 1
     except OSError as exc:
         print(f"unhealthy: {exc}", file=sys.stderr)
@@ -27,4 +28,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
