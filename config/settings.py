@@ -178,10 +178,13 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # In production collectstatic (run when the image is built) puts a hash of each file's
 # content in its name and gzips it beside, so nginx and browsers may cache it for good;
 # elsewhere plain names need no collectstatic before a page renders.
-_static_storage = "whitenoise.storage.CompressedManifestStaticFilesStorage" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": _static_storage or "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 # --- Database --------------------------------------------------------------------
