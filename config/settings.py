@@ -71,6 +71,19 @@ REDIS_URL = env_str("REDIS_URL")
 EMBEDDED_SQLITE_PATH = BASE_DIR / "db.sqlite3"
 EMBEDDED_SECRET_KEY = "userbase-embedded-default-not-for-production"  # noqa: S105 (embedded demo only)
 
+# --- Production mode ---------------------------------------------------------------
+# DJANGO_ENV=production refuses to start without the variables a real deployment must
+# choose (no defaults to fall back on) and turns on HTTPS-only cookies, HSTS and the
+# redirect to HTTPS; each of those can still be set on its own below.
+DJANGO_ENV = env_str("DJANGO_ENV", "development")
+if DJANGO_ENV not in ("development", "production"):
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}.")
+PRODUCTION = DJANGO_ENV == "production"
+if PRODUCTION:
+    _missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL") if not env_str(name)]
+    if _missing:
+        raise ImproperlyConfigured(f"DJANGO_ENV=production needs {', '.join(_missing)} (they have no default there).")
+
 # --- Core ------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
@@ -82,6 +95,24 @@ if not SECRET_KEY:
     SECRET_KEY = EMBEDDED_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- HTTPS -------------------------------------------------------------------------
+# TLS ends at the proxy in front (nginx, or a load balancer before it), which says so in
+# X-Forwarded-Proto; trust that header only when such a proxy strips what clients send.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", PRODUCTION) else None
+)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# Health probes (the container's HEALTHCHECK, nginx, an orchestrator) talk plain HTTP to
+# gunicorn directly: a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/", r"^health/"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+# Preload only allows the domain onto browsers' built-in HTTPS list; someone still has to
+# submit it there. Turn it off for a domain whose subdomains cannot all serve HTTPS.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 
 # users comes before django.contrib.auth so that its changepassword command (which goes
 # through the services) replaces Django's.
@@ -146,6 +177,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# In production collectstatic (run when the image is built) puts a hash of each file's
+# content in its name and gzips it beside, so nginx and browsers may cache it for good;
+# elsewhere plain names need no collectstatic before a page renders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 
 # --- Database --------------------------------------------------------------------
 # PostgreSQL goes through psycopg's pool, which needs CONN_MAX_AGE = 0; the pool checks

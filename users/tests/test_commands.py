@@ -80,6 +80,16 @@ def test_demo_admin_needs_the_configured_password_and_keeps_a_changed_one(settin
     assert User.objects.filter(username="admin").count() == 1
 
 
+def test_production_gets_neither_demo_data_nor_the_demo_admin(settings):
+    settings.PRODUCTION = True
+    settings.DEMO_ADMIN_PASSWORD = "demo-secret"
+
+    with pytest.raises(CommandError, match="DJANGO_ENV=production"):
+        call_command("seed_demo", users=5, demo_admin=True, verbosity=0)
+
+    assert not User.objects.exists()
+
+
 def test_negative_counts_are_refused():
     with pytest.raises(CommandError):
         call_command("seed_demo", users=-1, verbosity=0)

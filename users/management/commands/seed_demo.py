@@ -211,6 +211,10 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         self.verbosity = verbosity
+        if settings.PRODUCTION:
+            raise CommandError(
+                "seed_demo does not run with DJANGO_ENV=production: demo users and a demo admin have no place there."
+            )
         if users < 0 or orders_per_user < 0 or batch_size < 1:
             raise CommandError("--users and --orders-per-user must be 0 or more, --batch-size at least 1.")
         if demo_admin and not settings.DEMO_ADMIN_PASSWORD:
