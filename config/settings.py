@@ -5,6 +5,7 @@ and Celery tasks executed eagerly in-process. DATABASE_URL and REDIS_URL switch 
 PostgreSQL (psycopg 3, pooled) and Redis (cache, throttle state, Celery broker).
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -399,6 +400,8 @@ if SILK_ENABLED:
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+if LOG_FORMAT == "json":
+    logging.captureWarnings(True)  # Python's warnings too become log lines, so JSON ones
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
