@@ -91,6 +91,17 @@ class UsersDataCacheMixin(CachedResponseMixin):
         return users_cache.visibility(self.request.user)
 
 
+def _write_schema(summary: str):
+    """PUT and PATCH: the same body, answer and conditions."""
+    return extend_schema(
+        summary=summary,
+        description=WRITE_DESCRIPTION,
+        request=UserWriteSerializer,
+        responses=SavedUserSerializer,
+        parameters=[ETAG_ON_WRITE],
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List users",
@@ -118,20 +129,8 @@ class UsersDataCacheMixin(CachedResponseMixin):
         responses={201: SavedUserSerializer},
         parameters=[ETAG_ON_WRITE],
     ),
-    update=extend_schema(
-        summary="Replace a user",
-        description=WRITE_DESCRIPTION,
-        request=UserWriteSerializer,
-        responses=SavedUserSerializer,
-        parameters=[ETAG_ON_WRITE],
-    ),
-    partial_update=extend_schema(
-        summary="Change some of a user's fields",
-        description=WRITE_DESCRIPTION,
-        request=UserWriteSerializer,
-        responses=SavedUserSerializer,
-        parameters=[ETAG_ON_WRITE],
-    ),
+    update=_write_schema("Replace a user"),
+    partial_update=_write_schema("Change some of a user's fields"),
     destroy=extend_schema(
         summary="Delete a user",
         description="Admins only. With `If-Match`, only if nobody changed the user since it was read.",
