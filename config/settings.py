@@ -378,7 +378,7 @@ SLOW_QUERY_MS = env_float("SLOW_QUERY_MS", 100)
 # server that has no user account; unset, only admins may scrape.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 # Silk records requests (SQL, profiles) in the database: off unless asked for, sampled,
-# capped in number, and purged daily of what is older than SILK_KEEP_HOURS.
+# capped in number, and purged hourly of what is older than SILK_KEEP_HOURS.
 SILK_ENABLED = env_bool("SILK_ENABLED", False)
 SILK_KEEP_HOURS = env_int("SILK_KEEP_HOURS", 24)
 if SILK_ENABLED:
