@@ -57,15 +57,22 @@ beat: install
 	@test -n "$$REDIS_URL$$CELERY_BROKER_URL" || { echo "Set REDIS_URL (or CELERY_BROKER_URL): beat queues tasks for a worker through the broker."; exit 1; }
 	$(VENV)/bin/celery -A config beat -l info
 
-# The dashboard's browser test drives Debian's chromium (Playwright's own browser
-# download is not used); installed here when missing, which needs root and apt.
+# The dashboard's browser test drives Chromium (Debian's: Playwright's own browser
+# download is not used). CHROMIUM names another binary; as root with apt, Debian's is
+# installed when missing; otherwise the target says what to do.
+CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
 chromium:
-	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser test"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@test -x "$(CHROMIUM)" || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser test"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
+		else \
+			echo "The browser test needs Chromium: install it (Debian: apt install chromium) or set CHROMIUM=/path/to/it."; exit 1; \
+		fi; }
 
 # Settings require SECRET_KEY beside DATABASE_URL; tests need no real one.
 test: install chromium
-	SECRET_KEY="$${SECRET_KEY:-userbase-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
+	CHROMIUM="$(CHROMIUM)" SECRET_KEY="$${SECRET_KEY:-userbase-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -67,13 +67,8 @@ def selection_parameters(serializer_class) -> list[OpenApiParameter]:
     """The schema of `fields`, `omit` and `expand` for a SelectableFieldsMixin serializer:
     comma lists of the names it knows, each set named (`UserField`, `UserExpansion`)."""
 
-    def names(description: str, allowed, title: str) -> dict:
-        return {
-            "type": "array",
-            "items": {"type": "string", "enum": list(allowed), "title": title},
-            "minItems": 1,
-            "description": description,
-        }
+    def names(allowed, title: str) -> dict:
+        return {"type": "array", "items": {"type": "string", "enum": list(allowed), "title": title}, "minItems": 1}
 
     def base_name(cls) -> str:
         return cls.__name__.removesuffix("Serializer")
@@ -85,23 +80,22 @@ def selection_parameters(serializer_class) -> list[OpenApiParameter]:
     return [
         OpenApiParameter(
             FIELDS_PARAM,
-            names("Return only these fields (instead of all of them).", available, fields_name),
+            names(available, fields_name),
+            description="Return only these fields (instead of all of them).",
             style="form",
             explode=False,
         ),
         OpenApiParameter(
             OMIT_PARAM,
-            names("Leave out these fields; ignored when `fields` is sent.", available, fields_name),
+            names(available, fields_name),
+            description="Leave out these fields; ignored when `fields` is sent.",
             style="form",
             explode=False,
         ),
         OpenApiParameter(
             EXPAND_PARAM,
-            names(
-                "Nest these too, each at one extra query per page.",
-                serializer_class.expansions,
-                f"{base_name(expansions_owner)}Expansion",
-            ),
+            names(serializer_class.expansions, f"{base_name(expansions_owner)}Expansion"),
+            description="Nest these too, each at one extra query per page.",
             style="form",
             explode=False,
         ),

@@ -103,6 +103,7 @@ class AutoSchema(openapi.AutoSchema):
         for parameter in parameters:
             if parameter["schema"].get("pattern") == f"^{ID_PATTERN}$":
                 parameter["schema"] = {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_PATH_ID}
+                parameter.setdefault("description", "The id, as the resource's `id` field gives it.")
         return parameters
 
     def get_override_parameters(self):

@@ -3,6 +3,7 @@
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One process by default (the embedded default is for one person trying it out); scale
@@ -41,15 +42,20 @@ if os.environ.get("LOG_FORMAT") == "json":
 # Prometheus multi-process mode: every worker writes its counters to files in this
 # directory, and a scrape answered by any one of them adds them all up. It must be in
 # the environment before a worker imports prometheus-client. One directory per server,
-# emptied when the server starts; a worker that exits is marked dead so that its gauges
-# (memory) leave the totals while its counters stay in them.
+# emptied of the last run's files when the server starts (and removed at exit when the
+# server made it); a worker that exits is marked dead so that its gauges (memory) leave
+# the totals while its counters stay in them.
 metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="userbase-metrics-")
+made_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+METRICS_FILES = ("*.db", "slowest_*.json")  # prometheus-client's, and monitoring.recent's
 
 
 def on_starting(server) -> None:
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    os.makedirs(metrics_dir)
+    os.makedirs(metrics_dir, exist_ok=True)
+    for pattern in METRICS_FILES:
+        for path in Path(metrics_dir).glob(pattern):
+            path.unlink()
 
 
 def child_exit(server, worker) -> None:
@@ -59,3 +65,16 @@ def child_exit(server, worker) -> None:
 
     multiprocess.mark_process_dead(worker.pid, metrics_dir)
     forget_process(metrics_dir, worker.pid)
+
+
+def on_exit(server) -> None:
+    if made_metrics_dir:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def post_request(worker, req, environ, resp) -> None:
+    """After the access log line: the finished request's id leaves this thread, so a line
+    logged between requests (a pool warning) does not carry it."""
+    from monitoring import context
+
+    context.end()

@@ -104,9 +104,9 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SECURE_PROXY_SSL_HEADER", PRODUCTION) else None
 )
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-# Health probes (the container's HEALTHCHECK, nginx, an orchestrator) talk plain HTTP to
-# gunicorn directly: a redirect would read as a failure.
-SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/", r"^health/"]
+# Health probes (the container's HEALTHCHECK, nginx, an orchestrator) and Prometheus
+# scraping a replica talk plain HTTP to gunicorn directly: a redirect would read as a failure.
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/", r"^health/", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
@@ -377,6 +377,7 @@ SLOW_QUERY_MS = env_float("SLOW_QUERY_MS", 100)
 # GET /metrics also answers `Authorization: Bearer <METRICS_TOKEN>`, for a Prometheus
 # server that has no user account; unset, only admins may scrape.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+DASHBOARD_REFRESH_SECONDS = 5  # how often /dashboard/ fetches the figures again
 # Silk records requests (SQL, profiles) in the database: off unless asked for, sampled,
 # capped in number, and purged hourly of what is older than SILK_KEEP_HOURS.
 SILK_ENABLED = env_bool("SILK_ENABLED", False)

@@ -8,6 +8,8 @@ class MonitoringConfig(AppConfig):
     name = "monitoring"
 
     def ready(self) -> None:
-        from monitoring import db, task_signals  # noqa: F401 (task_signals connects on import)
+        from api import cache
+        from monitoring import db, metrics, task_signals  # noqa: F401 (task_signals connects on import)
 
         connection_created.connect(db.install, dispatch_uid="monitoring.db.install")
+        cache.observe_lookups(metrics.cache_lookups)

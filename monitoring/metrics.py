@@ -11,6 +11,8 @@ import re
 import time
 from functools import lru_cache
 
+from django.conf import settings
+
 # A process given the directory that gunicorn did not create (a Celery worker sharing the
 # web container's environment) would fail at its first count: create it.
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -42,6 +44,7 @@ LATENCY_BUCKETS = (
 )
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNMATCHED = "<unmatched>"
+STATIC = "<static>"
 RSS_EVERY = 5.0  # seconds between two readings of a process's memory
 
 REQUESTS = Counter(
@@ -69,12 +72,20 @@ def multiprocess_dir() -> str:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
-def route_of(resolver_match) -> str:
+def route_of(request) -> str:
     """The URL pattern a request matched, as a template ("/api/v1/users/{pk}/"): a bounded
-    set of values, whatever paths clients make up."""
-    if resolver_match is None:
-        return UNMATCHED
-    return _template(resolver_match.route)
+    set of values, whatever paths clients make up. Static files (served by whitenoise
+    before any URL is resolved) are one route of their own, apart from the 404s."""
+    if request.resolver_match is not None:
+        return _template(request.resolver_match.route)
+    if request.path.startswith(_static_prefix()):
+        return STATIC
+    return UNMATCHED
+
+
+@lru_cache(maxsize=1)
+def _static_prefix() -> str:
+    return "/" + settings.STATIC_URL.strip("/") + "/"
 
 
 @lru_cache(maxsize=512)

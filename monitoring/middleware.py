@@ -40,7 +40,7 @@ class RequestMonitoringMiddleware:
         return response
 
     def record(self, request, response, elapsed: float, activity: context.Activity) -> None:
-        route = metrics.route_of(request.resolver_match)
+        route = metrics.route_of(request)
         status = response.status_code
         metrics.observe_request(request.method, route, status, elapsed, activity.queries, activity.db_seconds)
         summary = {"method": request.method, "route": route, "path": request.path[:200], "status": status}

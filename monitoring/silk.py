@@ -18,7 +18,8 @@ def silk_settings(installed_apps: list[str], middleware: list[str], *, intercept
         "SILKY_AUTHORISATION": True,
         "SILKY_PERMISSIONS": staff_only,
         # Silk deletes the oldest requests past this many (checked on a tenth of the
-        # requests it records); the daily purge task removes what is older than a day.
+        # requests it records); the hourly purge task removes what is older than
+        # SILK_KEEP_HOURS.
         "SILKY_MAX_RECORDED_REQUESTS": keep,
         "SILKY_MAX_RECORDED_REQUESTS_CHECK_PERCENT": 10,
         "SILKY_MAX_REQUEST_BODY_SIZE": 64 * 1024,

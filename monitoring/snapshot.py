@@ -141,10 +141,14 @@ def request_figures(counters: dict) -> dict:
                 "errors": int(entry["errors"]),
                 "mean_ms": round(entry["seconds"] * 1000 / count, 2) if count else None,
                 **{f"p{q}_ms": _percentile_ms(cumulative, q / 100) for q in (50, 95, 99)},
+                # Cumulative counts per bucket of `bucket_bounds_ms`: two readings give
+                # the percentiles of the requests between them (the dashboard's charts).
+                "buckets": [int(count) for _, count in cumulative],
             }
         )
     rows.sort(key=lambda row: row["count"], reverse=True)
-    return {"total": sum(row["count"] for row in rows), "endpoints": rows}
+    bounds = [bound * 1000 for bound in metrics.LATENCY_BUCKETS] + [None]  # None: beyond the last
+    return {"total": sum(row["count"] for row in rows), "bucket_bounds_ms": bounds, "endpoints": rows}
 
 
 def _endpoint() -> dict:

@@ -3,8 +3,9 @@ as JSON and for Prometheus, and the staff dashboard."""
 
 import contextvars
 import hmac
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from django.conf import settings
@@ -38,18 +39,10 @@ from monitoring.snapshot import snapshot
 OK = "ok"
 SKIPPED = "skipped"
 SCRAPER = "metrics-scraper"  # request.auth of a request carrying METRICS_TOKEN
-DASHBOARD_REFRESH_SECONDS = 5
 
 
 def _error(exc: Exception) -> str:
     return f"error: {exc.__class__.__name__}: {exc}".strip()
-
-
-# The database is probed from a thread of its own, so that the check gives up after
-# HEALTH_CHECK_TIMEOUT even when getting a connection would wait longer (the pool waits
-# DB_POOL_TIMEOUT for a server that does not answer). One thread: while the database
-# hangs, later checks wait behind the first and time out too, rather than piling up.
-_database_prober = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-db")
 
 
 def _probe_database() -> str:
@@ -64,13 +57,35 @@ def _probe_database() -> str:
     return OK
 
 
+class _DatabaseProbe:
+    """Probes the database from a thread of its own, so that a check gives up after
+    HEALTH_CHECK_TIMEOUT even when getting a connection waits longer (the pool waits
+    DB_POOL_TIMEOUT for a server that does not answer). At most one probe is in flight:
+    checks that come while it hangs wait on that one rather than queueing more, so an
+    outage neither piles up work nor holds a stopping worker for long."""
+
+    def __init__(self) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-db")
+        self.lock = threading.Lock()
+        self.running: Future | None = None
+
+    def check(self, timeout: float) -> str:
+        with self.lock:
+            if self.running is None or self.running.done():
+                # In the request's context, so its query counts towards the request's figures.
+                self.running = self.executor.submit(contextvars.copy_context().run, _probe_database)
+            probe = self.running
+        try:
+            return probe.result(timeout=timeout)
+        except FutureTimeout:
+            return f"error: no answer within {timeout:g} s"
+
+
+_database_probe = _DatabaseProbe()
+
+
 def check_database() -> str:
-    timeout = settings.HEALTH_CHECK_TIMEOUT
-    try:
-        # In the request's context, so its query counts towards the request's figures.
-        return _database_prober.submit(contextvars.copy_context().run, _probe_database).result(timeout=timeout)
-    except FutureTimeout:
-        return f"error: no answer within {timeout:g} s"
+    return _database_probe.check(settings.HEALTH_CHECK_TIMEOUT)
 
 
 def check_cache() -> str:
@@ -192,7 +207,8 @@ class PrometheusView(APIView):
 
 
 def favicon(request):
-    return redirect(static("monitoring/favicon.svg"), permanent=True)
+    # Not permanent: the target's name holds a hash of its content in production.
+    return redirect(static("monitoring/favicon.svg"))
 
 
 @staff_member_required
@@ -200,5 +216,9 @@ def dashboard(request):
     return render(
         request,
         "monitoring/dashboard.html",
-        {"figures": snapshot(), "silk_enabled": settings.SILK_ENABLED, "refresh_seconds": DASHBOARD_REFRESH_SECONDS},
+        {
+            "figures": snapshot(),
+            "silk_enabled": settings.SILK_ENABLED,
+            "refresh_seconds": settings.DASHBOARD_REFRESH_SECONDS,
+        },
     )

@@ -117,7 +117,11 @@ def test_route_templates():
     assert metrics._template("api/v1/users/(?P<pk>[0-9]{1,18})/$") == "/api/v1/users/{pk}/"
     assert metrics._template("api/v1/users\\.(?P<format>[a-z0-9]+)/?$") == "/api/v1/users.{format}"
     assert metrics._template("admin/users/user/<path:object_id>/change/") == "/admin/users/user/{object_id}/change/"
-    assert metrics.route_of(None) == "<unmatched>"
+
+
+def test_static_files_and_unknown_paths_are_routes_of_their_own(rf):
+    assert metrics.route_of(rf.get("/static/monitoring/dashboard.js")) == "<static>"
+    assert metrics.route_of(rf.get("/nowhere/")) == "<unmatched>"
 
 
 @pytest.mark.django_db(transaction=True)

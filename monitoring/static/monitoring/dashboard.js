@@ -84,10 +84,32 @@
     }
   }
 
+  // A percentile of the requests between two readings, from the growth of each latency
+  // bucket (as Prometheus's histogram_quantile does it); null when none came.
+  function windowPercentile(bounds, before, after, quantile) {
+    const counts = after.map((count, i) => count - (before ? before[i] || 0 : 0));
+    const total = counts[counts.length - 1];
+    if (!total) return null;
+    const rank = quantile * total;
+    let lowerBound = 0;
+    let lowerCount = 0;
+    for (let i = 0; i < counts.length; i++) {
+      if (counts[i] >= rank) {
+        if (bounds[i] === null) return lowerBound;
+        const share = counts[i] > lowerCount ? (rank - lowerCount) / (counts[i] - lowerCount) : 1;
+        return lowerBound + (bounds[i] - lowerBound) * share;
+      }
+      lowerBound = bounds[i];
+      lowerCount = counts[i];
+    }
+    return null;
+  }
+
   function renderRequests(figures, seconds) {
     const endpoints = figures.requests.endpoints;
+    const bounds = figures.requests.bucket_bounds_ms;
     const before = new Map();
-    if (previous) for (const e of previous.requests.endpoints) before.set(`${e.method} ${e.route}`, e.count);
+    if (previous) for (const e of previous.requests.endpoints) before.set(`${e.method} ${e.route}`, e);
     let rps = null;
     if (seconds > 0) {
       rps = (figures.requests.total - previous.requests.total) / seconds;
@@ -101,8 +123,11 @@
       const key = `${e.method} ${e.route}`;
       if (!history.endpoints.has(key)) history.endpoints.set(key, { rps: [], p95: [] });
       const series = history.endpoints.get(key);
-      if (seconds > 0) remember(series.rps, (e.count - (before.get(key) || 0)) / seconds);
-      remember(series.p95, e.p95_ms || 0);
+      const earlier = before.get(key);
+      if (seconds > 0) {
+        remember(series.rps, (e.count - (earlier ? earlier.count : 0)) / seconds);
+        remember(series.p95, windowPercentile(bounds, earlier && earlier.buckets, e.buckets, 0.95) || 0);
+      }
       const rate = element("td");
       rate.appendChild(sparkline(series.rps));
       const p95 = element("td");
@@ -114,8 +139,8 @@
         element("td", number(e.errors), "n"),
         element("td", ms(e.p50_ms), "n"),
         element("td", ms(e.p95_ms), "n"),
-        p95,
         element("td", ms(e.p99_ms), "n"),
+        p95,
       ];
     });
     fillTable("endpoints", rows, 8, "No requests yet.");
