@@ -109,3 +109,20 @@ class CommaListFilter(django_filters.Filter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("lookup_expr", "in")
         super().__init__(*args, **kwargs)
+
+
+class FilterSet(django_filters.FilterSet):
+    """django-filter's FilterSet, with its form class built once per filter set class.
+
+    django-filter builds a new form class for every request (a class, its fields and
+    their labels: about half its cost per request), although the form depends on the
+    class's filters alone. Forms made from the one class still get fields of their own.
+    """
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")  # this class's own, not a parent's
+        if form_class is None:
+            form_class = super().get_form_class()
+            cls._form_class = form_class
+        return form_class

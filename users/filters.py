@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q, QuerySet
 
-from api.filters import MAX_BIGINT, CommaListFilter, DateTimeFilter, IntegerFilter, StrictBooleanFilter
+from api.filters import MAX_BIGINT, CommaListFilter, DateTimeFilter, FilterSet, IntegerFilter, StrictBooleanFilter
 from users.models import Order, OrderStatus, Role, User
 
 MAX_IDS = 100
@@ -11,7 +11,7 @@ CREATED_AFTER = "Created at or after this instant (ISO 8601, e.g. 2024-03-01T09:
 CREATED_BEFORE = "Created before this instant (ISO 8601, e.g. 2024-03-01T09:00:00Z)."
 
 
-class UserFilter(django_filters.FilterSet):
+class UserFilter(FilterSet):
     search = django_filters.CharFilter(
         method="filter_search",
         max_length=100,
@@ -38,7 +38,7 @@ class UserFilter(django_filters.FilterSet):
         return queryset.filter(Q(username__icontains=term) | Q(email__icontains=term) | Q(full_name__icontains=term))
 
 
-class UserOrderFilter(django_filters.FilterSet):
+class UserOrderFilter(FilterSet):
     """One user's orders: the URL names the user, so `user` is not a filter here."""
 
     status = CommaListFilter(choices=OrderStatus.choices, help_text="Orders in any of these states.")

@@ -3,9 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
-from users.models import User
+from users.filters import OrderFilter, UserFilter, UserOrderFilter
+from users.models import Order, User
 from users.tests.factories import OrderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +50,23 @@ def test_recent_dates_work(user_client, plain_user):
     response = user_client.get("/api/v1/users/", {"created_after": since})
 
     assert [row["id"] for row in response.json()["results"]] == [plain_user.pk]
+
+
+def test_a_filter_set_builds_its_form_class_once_and_each_form_its_own_fields():
+    first = UserFilter(QueryDict("search=ada"), queryset=User.objects.all())
+    second = UserFilter(QueryDict("role=admin"), queryset=User.objects.all())
+
+    assert type(first.form) is type(second.form)
+    assert first.form.fields["search"] is not second.form.fields["search"]
+    assert (first.is_valid(), second.is_valid()) == (True, True)
+    assert first.form.cleaned_data["search"] == "ada" and second.form.cleaned_data["role"] == ["admin"]
+
+
+def test_a_sub_filter_set_gets_a_form_class_of_its_own():
+    # The parent's form class first: a subclass must not inherit it.
+    parent = UserOrderFilter(QueryDict("user=5"), queryset=Order.objects.all())
+    child = OrderFilter(QueryDict("user=5"), queryset=Order.objects.all())
+
+    assert "user" not in parent.form.fields
+    assert "user" in child.form.fields
+    assert child.is_valid() and child.form.cleaned_data["user"] == 5
