@@ -1,5 +1,6 @@
 """Serializer pieces for strict request bodies."""
 
+import copy
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -90,3 +91,20 @@ class TextBooleanField(serializers.BooleanField):
             return parse_bool(str(data))
         except ValueError:
             raise serializers.ValidationError(BOOLEAN_HELP) from None
+
+
+class FieldsOnceMixin:
+    """A serializer whose fields are worked out once per class, then copied per instance.
+
+    A ModelSerializer reads its model and builds every field on each instance, that is on
+    every request; the fields depend on the class alone. Each instance gets copies
+    (binding a field to its serializer changes it), as DRF copies declared fields.
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        fields = cls.__dict__.get("_fields_once")  # this class's own, not a parent's
+        if fields is None:
+            fields = super().get_fields()
+            cls._fields_once = fields
+        return copy.deepcopy(fields)

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from api.fieldsets import SelectableFieldsMixin
 from api.filters import MAX_BIGINT
-from api.serializers import StrictInputMixin
+from api.serializers import FieldsOnceMixin, StrictInputMixin
 from users.models import PASSWORD_MAX_LENGTH, USERNAME_PATTERN, Order, Profile, User
 
 
@@ -30,7 +30,7 @@ class PasswordField(serializers.CharField):
         )
 
 
-class ProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
+class ProfileSerializer(FieldsOnceMixin, StrictInputMixin, serializers.ModelSerializer):
     """A user's profile; every field is free text within its length."""
 
     class Meta:
@@ -38,13 +38,13 @@ class ProfileSerializer(StrictInputMixin, serializers.ModelSerializer):
         fields = ("department", "phone", "location", "bio")
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class OrderSerializer(FieldsOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = ("id", "user", "status", "amount", "created_at")
 
 
-class UserSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
+class UserSerializer(SelectableFieldsMixin, FieldsOnceMixin, serializers.ModelSerializer):
     """A user as listed."""
 
     expansions = {

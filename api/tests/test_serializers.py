@@ -1,8 +1,10 @@
 """Strict bodies: JSON types as the schema says, no coercion of look-alikes."""
 
 import pytest
+from rest_framework import serializers as drf
 
 from users.models import User
+from users.serializers import SavedUserSerializer, UserDetailSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +42,22 @@ def test_the_right_types_are_accepted(admin_client):
 
     assert response.status_code == 201
     assert response.json()["is_active"] is False
+
+
+def test_fields_are_worked_out_once_per_class_and_copied_for_each_serializer(monkeypatch):
+    built = []
+    original = drf.ModelSerializer.get_fields
+    monkeypatch.setattr(drf.ModelSerializer, "get_fields", lambda self: built.append(type(self)) or original(self))
+    for cls in (UserDetailSerializer, SavedUserSerializer):
+        if "_fields_once" in cls.__dict__:  # worked out by an earlier test: start afresh
+            monkeypatch.delattr(cls, "_fields_once")
+    user = User(id=7, username="ada", email="ada@example.com")
+
+    first, second = UserDetailSerializer(user, fields=("id", "username")), UserDetailSerializer(user)
+    saved = SavedUserSerializer(user)
+
+    assert first.data == {"id": 7, "username": "ada"}  # one instance's choice…
+    assert set(second.data) >= {"id", "username", "email", "role"}  # …leaves the other's fields alone
+    assert set(saved.data) == set(second.data)
+    assert first.fields["id"] is not second.fields["id"]
+    assert built.count(UserDetailSerializer) == 1 and built.count(SavedUserSerializer) == 1

@@ -69,9 +69,12 @@ def test_dashboard_shows_live_figures_without_console_errors(live_server, data, 
     assert any("GET /dashboard/" in row for row in endpoints), endpoints
     # A line needs two rates, so three readings: the per-second and p95 charts of the
     # figures' own endpoint, which every reading calls.
-    page.wait_for_selector("#endpoints svg.spark polyline", state="attached", timeout=15_000)
-    metrics_row = page.locator("#endpoints tbody tr", has_text="GET /api/v1/metrics/")
-    assert metrics_row.locator("svg.spark polyline").count() == 2
+    page.wait_for_function(
+        """[...document.querySelectorAll("#endpoints tbody tr")].some(
+            (row) => row.textContent.includes("GET /api/v1/metrics/") && row.querySelectorAll("polyline").length === 2
+        )""",
+        timeout=15_000,
+    )
     assert page.locator("#slowest tbody tr").count() >= 1
     assert page.text_content("#problem") == ""
     if SCREENSHOT:
