@@ -191,13 +191,15 @@ STORAGES = {
 }
 
 # --- Database --------------------------------------------------------------------
-# PostgreSQL goes through psycopg's pool, which needs CONN_MAX_AGE = 0; the pool checks
-# a connection before lending it, so a restarted server costs no failed request.
+# PostgreSQL goes through psycopg's pool, which needs CONN_MAX_AGE = 0. The pool checks a
+# connection before lending it when it sat idle a few seconds, not on every request
+# (config/postgresql/base.py).
 if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL)
     if _db["ENGINE"] == "django.db.backends.postgresql":
+        _db["ENGINE"] = "config.postgresql"
         _db["CONN_MAX_AGE"] = 0
-        _db["CONN_HEALTH_CHECKS"] = True  # with the pool: check each connection it lends
+        _db["CONN_HEALTH_CHECKS"] = False  # the backend gives the pool a check of its own
         _db["OPTIONS"] = {
             "connect_timeout": env_int("DB_CONNECT_TIMEOUT", 5),
             "pool": {
