@@ -511,7 +511,10 @@ def main() -> None:
         scratch = Path(exits.enter_context(tempfile.TemporaryDirectory(prefix="userbase-bench-")))
         stack = Stack(logs)
         exits.callback(stack.stop)
+        # Ctrl-C and a kill both unwind through the ExitStack; SIGINT explicitly, as a shell
+        # starting the driver in the background leaves it ignored.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         clean_imported(conn)
         redis.Redis.from_url(REDIS_URL).flushdb()
         gunicorn(stack, "userbase", "config.wsgi", scratch)
