@@ -8,7 +8,7 @@ DEMO_ADMIN_PASSWORD ?= admin
 DEMO_USERS ?= 3000
 PYTEST_ARGS ?=
 
-.PHONY: install run serve worker beat migrate demo-data static chromium test lint format clean
+.PHONY: install run serve worker beat migrate demo-data static chromium test lint format clean bench bench-quick
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,19 @@ chromium:
 # Settings require SECRET_KEY beside DATABASE_URL; tests need no real one.
 test: install chromium
 	CHROMIUM="$(CHROMIUM)" SECRET_KEY="$${SECRET_KEY:-userbase-tests-only}" $(PY) -m pytest $(PYTEST_ARGS)
+
+# The SPEC §6 benchmark (docs/performance.md): builds 1,000,000 users on PostgreSQL
+# (database userbase_bench, reused once built), starts gunicorn, Celery and the textbook
+# baseline on ports 8801-8802, drives both with wrk and prints the figures. Needs the
+# local PostgreSQL and Redis; installs Debian's wrk when missing.
+bench: install
+	bench/install-tools
+	$(PY) bench/run.py
+
+# The same in a few minutes: 20,000 users in their own database, 10 s per workload.
+bench-quick: install
+	bench/install-tools
+	BENCH_USERS=$${BENCH_USERS:-20000} $(PY) bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .
