@@ -5,6 +5,7 @@ from datetime import UTC, timedelta
 import django_filters
 from django import forms
 
+from api.once import per_class
 from api.values import BOOLEAN_HELP, parse_bool
 
 MAX_BIGINT = 2**63 - 1
@@ -120,9 +121,4 @@ class FilterSet(django_filters.FilterSet):
     """
 
     def get_form_class(self):
-        cls = type(self)
-        form_class = cls.__dict__.get("_form_class")  # this class's own, not a parent's
-        if form_class is None:
-            form_class = super().get_form_class()
-            cls._form_class = form_class
-        return form_class
+        return per_class(self, "_form_class", super().get_form_class)

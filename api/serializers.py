@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from api.once import per_class
 from api.values import BOOLEAN_HELP, parse_bool
 
 MAX_NAMED_UNKNOWN = 20
@@ -102,9 +103,4 @@ class FieldsOnceMixin:
     """
 
     def get_fields(self):
-        cls = type(self)
-        fields = cls.__dict__.get("_fields_once")  # this class's own, not a parent's
-        if fields is None:
-            fields = super().get_fields()
-            cls._fields_once = fields
-        return copy.deepcopy(fields)
+        return copy.deepcopy(per_class(self, "_fields_once", super().get_fields))
