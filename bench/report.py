@@ -1,12 +1,10 @@
 """Pure helpers of the benchmark: reading wrk's and Prometheus' output, and the result table."""
 
 import json
-import re
+
+from prometheus_client.parser import text_string_to_metric_families
 
 RESULT_PREFIX = "BENCH_RESULT "
-# Label values hold braces themselves (route="/api/v1/users/{pk}/"): the labels run to the last one.
-SAMPLE = re.compile(r"^(?P<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?P<labels>.*)\})? (?P<value>\S+)$")
-LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 # Requests the driver itself makes between two scrapes; they are not part of the workload.
 OWN_ROUTES = ("metrics", "health")
 
@@ -25,17 +23,13 @@ def parse_wrk(output: str) -> dict:
 def parse_prometheus(text: str) -> dict[str, float]:
     """From a /metrics exposition: workload requests answered and database queries made."""
     requests = queries = 0.0
-    for line in text.splitlines():
-        match = SAMPLE.match(line)
-        if not match:
-            continue
-        name, value = match["name"], float(match["value"])
-        if name == "userbase_http_requests_total":
-            labels = dict(LABEL.findall(match["labels"] or ""))
-            if not any(own in labels.get("route", "") for own in OWN_ROUTES):
-                requests += value
-        elif name == "userbase_db_queries_total":
-            queries += value
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "userbase_http_requests_total":
+                if not any(own in sample.labels.get("route", "") for own in OWN_ROUTES):
+                    requests += sample.value
+            elif sample.name == "userbase_db_queries_total":
+                queries += sample.value
     return {"requests": requests, "queries": queries}
 
 
