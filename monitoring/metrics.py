@@ -12,13 +12,15 @@ import time
 from functools import lru_cache
 
 from django.conf import settings
-
-# A process given the directory that gunicorn did not create (a Celery worker sharing the
-# web container's environment) would fail at its first count: create it.
-if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-
 from prometheus_client import REGISTRY, Counter, Gauge, Histogram, multiprocess
+
+# Read once, as prometheus-client reads it when imported: it decides, for the life of the
+# process, whether counters go to files there. A process given the directory that
+# gunicorn did not create (a Celery worker sharing the web container's environment) would
+# fail when the first counter below is made: create it first.
+MULTIPROCESS_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+if MULTIPROCESS_DIR:
+    os.makedirs(MULTIPROCESS_DIR, exist_ok=True)
 
 # Latency buckets fine enough that the percentiles read from them stay useful between
 # 1 ms and a few seconds.
@@ -66,10 +68,6 @@ RSS = Gauge(
 )
 
 _rss_read_at = 0.0
-
-
-def multiprocess_dir() -> str:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
 
 
 def route_of(request) -> str:
@@ -149,4 +147,4 @@ def counter_samples() -> dict[str, list]:
 
 
 def _counters():
-    return multiprocess.MultiProcessCollector(None) if multiprocess_dir() else REGISTRY
+    return multiprocess.MultiProcessCollector(None) if MULTIPROCESS_DIR else REGISTRY

@@ -44,7 +44,7 @@ class RequestMonitoringMiddleware:
         status = response.status_code
         metrics.observe_request(request.method, route, status, elapsed, activity.queries, activity.db_seconds)
         summary = {"method": request.method, "route": route, "path": request.path[:200], "status": status}
-        slowest.note(elapsed, {**summary, "request_id": activity.request_id}, metrics.multiprocess_dir())
+        slowest.note(elapsed, {**summary, "request_id": activity.request_id}, metrics.MULTIPROCESS_DIR)
         if elapsed * 1000 >= settings.SLOW_REQUEST_MS:
             self.log_slow(request, elapsed, activity, summary)
 

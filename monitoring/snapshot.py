@@ -28,7 +28,7 @@ def snapshot() -> dict:
         "database": database_figures(counters),
         "cache": cache_figures(counters),
         "requests": request_figures(counters),
-        "slowest_requests": slowest_recent(metrics.multiprocess_dir()),
+        "slowest_requests": slowest_recent(metrics.MULTIPROCESS_DIR),
         "celery": {"eager": settings.CELERY_TASK_ALWAYS_EAGER, "queues": queue_lengths()},
         "imports": {"by_status": import_jobs_by_status(), "recent": recent_imports()},
         "users": user_stats(),
