@@ -45,15 +45,18 @@ if os.environ.get("LOG_FORMAT") == "json":
 # emptied of the last run's files when the server starts (and removed at exit when the
 # server made it); a worker that exits is marked dead so that its gauges (memory) leave
 # the totals while its counters stay in them.
-metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="userbase-metrics-")
-made_metrics_dir = "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+made_metrics_dir = not metrics_dir
+if made_metrics_dir:
+    metrics_dir = tempfile.mkdtemp(prefix="userbase-metrics-")
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-METRICS_FILES = ("*.db", "slowest_*.json")  # prometheus-client's, and monitoring.recent's
 
 
 def on_starting(server) -> None:
+    from monitoring.recent import FILE_PREFIX
+
     os.makedirs(metrics_dir, exist_ok=True)
-    for pattern in METRICS_FILES:
+    for pattern in ("*.db", f"{FILE_PREFIX}*.json"):  # prometheus-client's, and the slowest requests
         for path in Path(metrics_dir).glob(pattern):
             path.unlink()
 
