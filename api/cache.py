@@ -70,12 +70,19 @@ def observe_lookups(observer: Callable[[int, int], None]) -> None:
         _lookup_observers.append(observer)
 
 
-def get_many(keys: Iterable[str]) -> dict[str, Any]:
+def get_many(keys: Iterable[str], *, counted: bool = True) -> dict[str, Any]:
+    """The keys found. `counted=False` leaves observers untold: the caller fetched more
+    than it needs and tells `note_lookups` about the keys it used."""
     keys = list(keys)
     found = _call("get_many", keys, default={})
-    for observer in _lookup_observers:
-        observer(len(found), len(keys) - len(found))
+    if counted:
+        note_lookups(len(found), len(keys) - len(found))
     return found
+
+
+def note_lookups(hits: int, misses: int) -> None:
+    for observer in _lookup_observers:
+        observer(hits, misses)
 
 
 def set(key: str, value: Any, timeout: float | None, *, force: bool = False) -> bool:

@@ -67,11 +67,23 @@ class ConditionalGetMixin:
         if request.method not in ("GET", "HEAD"):
             return response
         if response.status_code == status.HTTP_200_OK:
-            etag = response.get("ETag") or etag_for(response.data)
-            if etag_matches(request.headers.get("If-None-Match"), etag):
-                response = HttpResponseNotModified()
-            response["ETag"] = etag
-        if response.status_code in (status.HTTP_200_OK, status.HTTP_304_NOT_MODIFIED):
-            patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
-            patch_vary_headers(response, VARY)
+            return read_answer(request, response, response.get("ETag") or etag_for(response.data))
+        if response.status_code == status.HTTP_304_NOT_MODIFIED:
+            patch_read_caching(response)
         return response
+
+
+def read_answer(request, response, etag: str):
+    """A read's 200 with its ETag, or a 304 when the client holds that ETag already;
+    either way cacheable by the caller's own client only. The views' answers and those
+    served straight from the cache (`api.response_cache`) both end here."""
+    if etag_matches(request.headers.get("If-None-Match"), etag):
+        response = HttpResponseNotModified()
+    response["ETag"] = etag
+    patch_read_caching(response)
+    return response
+
+
+def patch_read_caching(response) -> None:
+    patch_cache_control(response, private=True, max_age=0, must_revalidate=True)
+    patch_vary_headers(response, VARY)

@@ -1,7 +1,8 @@
-"""Serializer pieces for strict request bodies."""
+"""Serializer pieces: strict request bodies, fields built once, representations by kept serializers."""
 
 import copy
-from collections.abc import Mapping
+import functools
+from collections.abc import Hashable, Mapping
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -104,3 +105,21 @@ class FieldsOnceMixin:
 
     def get_fields(self):
         return copy.deepcopy(per_class(self, "_fields_once", super().get_fields))
+
+
+def represent(serializer_class: type[serializers.BaseSerializer], instance, *, many: bool = False, **options: Hashable):
+    """What `serializer_class(instance, many=many, **options).data` holds, from a
+    serializer built once per class and options and kept: building one (its fields and
+    their copies) costs more than using it. Only for reading: the kept serializer has no
+    instance, data or context, and representing changes nothing in it."""
+    serializer = _kept(serializer_class, tuple(sorted(options.items())))
+    if many:
+        return [serializer.to_representation(item) for item in instance]
+    return serializer.to_representation(instance)
+
+
+@functools.lru_cache(maxsize=512)
+def _kept(serializer_class: type[serializers.BaseSerializer], options: tuple) -> serializers.BaseSerializer:
+    serializer = serializer_class(**dict(options))
+    serializer.fields  # noqa: B018 (built here, once, rather than by whichever request comes first)
+    return serializer

@@ -142,13 +142,16 @@ MIDDLEWARE = [
     # Then compression, which so compresses last: no other middleware (silk included) sees gzip.
     "api.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Cached API answers are served from here: everything above applies to them, nothing below
+    # runs for them (a hit needs no session, no user from the database, no routing).
+    "api.response_cache.CachedAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -9,7 +9,10 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from users import receivers, schema  # noqa: F401 (they connect and register themselves)
+        from api.response_cache import identify_callers_with
+        from users import cache, receivers, schema  # noqa: F401 (they connect and register themselves)
+
+        identify_callers_with(cache.TokenCallers())
 
 
 class UserbaseAdminConfig(admin_apps.AdminConfig):

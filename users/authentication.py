@@ -4,8 +4,6 @@ from rest_framework.authentication import TokenAuthentication
 
 from users import cache as users_cache
 
-TOKEN_KEY_LENGTH = 40  # DRF's; anything else cannot be a token and is not looked up in the cache
-
 
 class CachedTokenAuthentication(TokenAuthentication):
     """DRF's token authentication: a request with a token seen since the last write to
@@ -21,7 +19,7 @@ class CachedTokenAuthentication(TokenAuthentication):
         return super().authenticate(request)
 
     def authenticate_credentials(self, key):
-        if len(key) != TOKEN_KEY_LENGTH:
+        if len(key) != users_cache.TOKEN_KEY_LENGTH:
             return super().authenticate_credentials(key)
         token = users_cache.token_of(self.request, key)
         if token is None:

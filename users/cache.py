@@ -23,11 +23,14 @@ from datetime import UTC
 from django.utils import timezone
 
 from api import cache
+from api.response_cache import Caller
 from users import selectors
 from users.models import Role, User
 
 VERSION_KEY = "users:version"
 LOGINS_KEY = "users:logins"
+DAY = "utc-day"  # not a cache key: the day an answer counted from, as versions name it
+TOKEN_KEY_LENGTH = 40  # DRF's; anything else cannot be a token and is not looked up in the cache
 VERSION_TIMEOUT = None  # kept until replaced
 TOKEN_TIMEOUT = 300
 STATS_TIMEOUT = 24 * 3600
@@ -131,6 +134,45 @@ def visibility(user: User) -> str:
     return Role.ADMIN if user.is_admin else user.role
 
 
+def utc_day() -> str:
+    return timezone.now().astimezone(UTC).date().isoformat()
+
+
+def versions(request, *, logins: bool = False, day: bool = False) -> dict[str, str]:
+    """The versions a cached answer depends on, by name: the users data always; the
+    logins when it shows login times; the UTC day when it counts from midnight."""
+    found = {VERSION_KEY: data_version(request)}
+    if logins:
+        found[LOGINS_KEY] = logins_version(request)
+    if day:
+        found[DAY] = utc_day()
+    return found
+
+
+class TokenCallers:
+    """How `api.response_cache` knows a caller before authentication runs: by the token
+    in `Authorization: Token <key>`, if it was used since the last write (then its entry
+    is in the cache, with its user). Any other caller (no token, an unknown one, or one
+    whose user may have changed) is left to the whole stack."""
+
+    visibilities = tuple(Role.values)
+
+    def keys(self, request) -> list[str]:
+        key = _token_in(request)
+        return [] if key is None else [VERSION_KEY, LOGINS_KEY, _token_key(key)]
+
+    def caller(self, request, found: dict) -> Caller | None:
+        token = _token_from(request, _token_in(request), found)
+        if token is None:
+            return None
+        return Caller(visibility(token.user), versions(request, logins=True, day=True))
+
+
+def _token_in(request) -> str | None:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    return key if scheme == "Token" and len(key) == TOKEN_KEY_LENGTH else None
+
+
 # --- token authentication ------------------------------------------------------------------
 
 
@@ -140,13 +182,23 @@ def _token_key(key: str) -> str:
 
 def token_of(request, key: str):
     """The token (with its user) as it stood under the current data version, if
-    remembered; the versions come in the same round trip and are kept for the request."""
-    found = cache.get_many([VERSION_KEY, LOGINS_KEY, _token_key(key)])
+    remembered; the versions come in the same round trip. Both are kept for the request,
+    so asking again (authentication after the cached-answer middleware) costs nothing."""
+    holder = getattr(request, "_request", request)
+    memo = getattr(holder, "_users_token", None)
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    return _token_from(request, key, cache.get_many([VERSION_KEY, LOGINS_KEY, _token_key(key)]))
+
+
+def _token_from(request, key: str, found: dict):
     version = _versions(request, found)[0]
     entry = found.get(_token_key(key))
-    if entry is not None and entry["version"] == version:
-        return entry["token"]
-    return None
+    token = entry["token"] if entry is not None and entry["version"] == version else None
+    holder = getattr(request, "_request", request)
+    if holder is not None:
+        holder._users_token = (key, token)
+    return token
 
 
 def remember_token(request, token) -> None:

@@ -1,9 +1,6 @@
 """The users API: thin views that parse input, call selectors or services, and render."""
 
-from datetime import UTC
-
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +16,7 @@ from api.pagination import KeysetPagination
 from api.params import StrictQueryParamsMixin
 from api.response_cache import CachedResponseMixin
 from api.schema import ETAG_ON_WRITE
+from api.serializers import represent
 from users import cache as users_cache
 from users import selectors, services
 from users.filters import OrderFilter, UserFilter, UserOrderFilter
@@ -81,11 +79,11 @@ class UsersDataCacheMixin(CachedResponseMixin):
     def shows_logins(self) -> bool:
         return False
 
-    def cache_version(self) -> str:
-        version = users_cache.data_version(self.request)
-        if self.shows_logins():
-            version = f"{version}:{users_cache.logins_version(self.request)}"
-        return version
+    def counts_today(self) -> bool:
+        return False
+
+    def cache_versions(self) -> dict[str, str]:
+        return users_cache.versions(self.request, logins=self.shows_logins(), day=self.counts_today())
 
     def cache_visibility(self) -> str:
         return users_cache.visibility(self.request.user)
@@ -190,8 +188,8 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         ordering = self.paginator.get_ordering(self.request, self)
         queryset = selectors.user_list(fields=selection.fields, expand=selection.expand, columns=[ordering.field])
         page = self.paginate_queryset(self.filter_queryset(queryset))
-        serializer = UserSerializer(page, many=True, fields=selection.fields, expand=selection.expand)
-        return self.get_paginated_response(serializer.data)
+        data = represent(UserSerializer, page, many=True, fields=selection.fields, expand=selection.expand)
+        return self.get_paginated_response(data)
 
     def retrieve(self, request, pk: str):
         return self.cached(lambda: self._retrieve(int(pk)))
@@ -201,7 +199,7 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         user = selectors.user_get(user_id=user_id, fields=selection.fields, expand=selection.expand)
         if user is None:
             raise Http404
-        return Response(UserDetailSerializer(user, fields=selection.fields, expand=selection.expand).data)
+        return Response(represent(UserDetailSerializer, user, fields=selection.fields, expand=selection.expand))
 
     def create(self, request):
         serializer = UserWriteSerializer(data=request.data)
@@ -243,9 +241,9 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
             return True
         return self.action == "list" and self.paginator.get_ordering(self.request, self).field == "last_login_at"
 
-    def cache_key_extra(self) -> str:
-        # `new_today` counts from UTC midnight: the stats answer changes with the day.
-        return timezone.now().astimezone(UTC).date().isoformat() if self.action == "stats" else ""
+    def counts_today(self) -> bool:
+        """`new_today` counts from UTC midnight: the stats answer changes with the day."""
+        return self.action == "stats"
 
     # --- bulk: all or nothing, errors by index, a constant number of queries ---------------
 
@@ -315,10 +313,10 @@ class UserViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMix
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def _if_match(self, user: User) -> None:
-        require_if_match(self.request, etag_for(UserDetailSerializer(user).data))
+        require_if_match(self.request, etag_for(represent(UserDetailSerializer, user)))
 
     def _written(self, user: User, code: int) -> Response:
-        data = SavedUserSerializer(user).data
+        data = represent(SavedUserSerializer, user)
         return Response(data, status=code, headers={"ETag": etag_for(data)})
 
 
@@ -375,7 +373,7 @@ class OrderViewSet(StrictQueryParamsMixin, ConditionalGetMixin, UsersDataCacheMi
         if user_id is not None and not selectors.user_exists(user_id=user_id):
             raise Http404
         page = self.paginate_queryset(self.filter_queryset(selectors.order_list(user_id=user_id)))
-        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+        return self.get_paginated_response(represent(OrderSerializer, page, many=True))
 
 
 @extend_schema_view(

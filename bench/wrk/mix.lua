@@ -31,6 +31,7 @@ if os.getenv("BENCH_DEEP_FILE") then deep = lines_of(os.getenv("BENCH_DEEP_FILE"
 if os.getenv("BENCH_TERMS_FILE") then terms = lines_of(os.getenv("BENCH_TERMS_FILE")) end
 
 local function path_of(class)
+  if class == "live" then return "/health/live/" end
   if class == "first" then return prefix .. "/users/" end
   if class == "detail" then return prefix .. "/users/" .. math.random(1, max_id) .. "/" end
   if class == "search" then return prefix .. "/users/?search=" .. terms[math.random(#terms)] end
