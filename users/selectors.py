@@ -1,11 +1,13 @@
 """Reads: querysets shaped for what the caller will render, and the stats aggregate."""
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, datetime, time
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from api.compiled import CompiledQuery
 from users.models import Order, Profile, Role, User
 
 USER_COLUMNS = frozenset(
@@ -34,7 +36,19 @@ def user_list(*, fields: Iterable[str], expand: Iterable[str] = (), columns: Ite
 
 
 def user_get(*, user_id: int, fields: Iterable[str], expand: Iterable[str] = ()) -> User | None:
-    return _user_queryset(fields=fields, expand=expand, columns=()).filter(pk=user_id).first()
+    found = _user_by_id(frozenset(fields), frozenset(expand)).run([user_id])
+    return found[0] if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def _user_by_id(fields: frozenset[str], expand: frozenset[str]) -> CompiledQuery:
+    """The detail's query for one selection, compiled once (a few per process in practice;
+    every combination of fields and expansions at most)."""
+    queryset = _user_queryset(fields=fields, expand=expand, columns=()).filter(pk=0).order_by()
+    compiled = CompiledQuery(queryset)
+    if list(compiled.example_params) != [0]:
+        raise ValueError(f"The user detail query should take the id alone, not {compiled.example_params!r}.")
+    return compiled
 
 
 def users_by_id(*, ids: Iterable[int]) -> dict[int, User]:
