@@ -6,12 +6,27 @@ import tempfile
 from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# One process by default (the embedded default is for one person trying it out); scale
-# out with WEB_CONCURRENCY.
+# Processes and threads, chosen by measurement (docs/performance.md, "gunicorn"): the SPEC
+# mix at 100 connections on 2 cores served most with one process per core and several
+# threads each (a request waits on Redis or PostgreSQL for much of its time, and the GIL
+# is released meanwhile): 2 x 8 and 2 x 4 led, 4 x 1, 4 x 2, 3 x 2 and 6 x 1 served
+# 20 % less (more processes than cores only trade places on them), 1 x 8 half. So
+# WEB_CONCURRENCY = the cores of the machine (the default here is one process, for the
+# embedded default), 8 threads each; each thread may hold one of the pool's
+# DB_POOL_MAX_SIZE connections.
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# Above nginx's upstream idle time (4 s), so that gunicorn never closes a connection
+# nginx is about to reuse.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# A worker is replaced after this many requests (give or take the jitter, so that the
+# workers are not all replaced at once): whatever memory a long run accumulates is
+# given back. 0 never replaces them.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "2000"))
+# HTTP requests are parsed by gunicorn_h1c (C) when installed, as requirements.txt does:
+# 20 % more requests a second on the mix than gunicorn's pure-Python parser.
 accesslog = "-"
 errorlog = "-"
 # Long query strings (a list of 100 ids, a search) must reach Django, which answers a

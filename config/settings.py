@@ -196,7 +196,10 @@ STORAGES = {
 # --- Database --------------------------------------------------------------------
 # PostgreSQL goes through psycopg's pool, which needs CONN_MAX_AGE = 0. The pool checks a
 # connection before lending it when it sat idle a few seconds, not on every request
-# (config/postgresql/base.py).
+# (config/postgresql/base.py). A request holds one connection from its first query to its
+# end, so each process needs at most one per gunicorn thread (8): the default of 10 leaves
+# room for a Celery worker's threads; processes x DB_POOL_MAX_SIZE, across every replica
+# and worker, must stay under PostgreSQL's max_connections (100 by default).
 if DATABASE_URL:
     _db = dj_database_url.parse(DATABASE_URL)
     if _db["ENGINE"] == "django.db.backends.postgresql":
