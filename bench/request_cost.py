@@ -72,6 +72,10 @@ def main() -> None:
     parser.add_argument("--classes", default="live,first,detail,search,deep,stats")
     options = parser.parse_args()
 
+    import django
+
+    django.setup()
+
     import orjson
     from rest_framework.authtoken.models import Token
 

@@ -57,7 +57,7 @@ USERS = env_int("BENCH_USERS", FULL_USERS)
 QUICK = USERS < FULL_USERS
 SECONDS = env_int("BENCH_SECONDS", 10 if QUICK else 30)
 WARMUP = env_int("BENCH_WARMUP", 2 if QUICK else 5)
-TEXTBOOK_SECONDS = env_int("BENCH_TEXTBOOK_SECONDS", 5 if QUICK else 15)
+TEXTBOOK_SECONDS = env_int("BENCH_TEXTBOOK_SECONDS", 5 if QUICK else 30)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 100)
 DEPTH = env_int("BENCH_DEPTH", min(300, max(2, USERS // 20 // 2)))
 IMPORT_ROWS = env_int("BENCH_IMPORT_ROWS", 10_000 if QUICK else 100_000)
@@ -198,15 +198,42 @@ def rss(pids: list[int]) -> int:
     return total
 
 
+def pss(pids: list[int]) -> int:
+    """Proportional memory: shared pages (PostgreSQL's buffers, a forked worker's code)
+    split among the processes sharing them, so a sum over processes counts each once."""
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            continue
+    return total
+
+
+def named(*names: str) -> list[int]:
+    """Processes whose command is one of `names` (PostgreSQL's and Redis's servers)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in names:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 @contextmanager
-def rss_peak(pids_of):
-    """Samples the summed RSS of pids_of() twice a second; yields a dict that gets 'peak' and 'end'."""
+def rss_peak(pids_of, measure=rss):
+    """Samples the summed RSS (or `measure`) of pids_of() twice a second; yields a dict that gets 'peak' and 'end'."""
     seen = {"peak": 0, "end": 0}
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            seen["peak"] = max(seen["peak"], rss(pids_of()))
+            seen["peak"] = max(seen["peak"], measure(pids_of()))
             stop.wait(0.5)
 
     thread = threading.Thread(target=sample, daemon=True)
@@ -216,7 +243,7 @@ def rss_peak(pids_of):
     finally:
         stop.set()
         thread.join()
-        seen["end"] = rss(pids_of())
+        seen["end"] = measure(pids_of())
         seen["peak"] = max(seen["peak"], seen["end"])
 
 
@@ -348,7 +375,7 @@ def drive(name: str, stack: Stack, env: dict[str, str], seconds: int, warmup: in
             wrk(klass, warmup, run_env, port)
             drain(cheap)
         before = scrape() if name == "userbase" else None
-        with rss_peak(lambda: children(server.pid)) as memory:
+        with rss_peak(lambda: children(server.pid)) as memory, rss_peak(lambda: stack_pids(stack), pss) as whole:
             result = wrk(klass, seconds, run_env, port)
         after = scrape() if name == "userbase" else None
         drain(cheap)
@@ -358,6 +385,7 @@ def drive(name: str, stack: Stack, env: dict[str, str], seconds: int, warmup: in
             queries_per_request=queries_per_request(before, after) if before else None,
             web_rss_peak_mb=memory["peak"] / 2**20,
             web_rss_end_mb=memory["end"] / 2**20,
+            stack_pss_peak_mb=whole["peak"] / 2**20 if name == "userbase" else None,
         )
         results.append(result)
         say(
@@ -365,6 +393,52 @@ def drive(name: str, stack: Stack, env: dict[str, str], seconds: int, warmup: in
             f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}"
         )
     return results
+
+
+def stack_pids(stack: Stack) -> list[int]:
+    """Userbase's whole stack: gunicorn (master and workers), the Celery worker and its
+    children, PostgreSQL and Redis (the textbook server, idle meanwhile, is left out)."""
+    ours = [stack.processes[name].pid for name in ("userbase", "worker")]
+    return [*ours, *(child for pid in ours for child in children(pid)), *named("postgres", "redis-server")]
+
+
+def idle_timings(token: str, rounds: int = 30) -> dict:
+    """Stats on an otherwise idle server, one request at a time: answered from the cache,
+    and right after a write (a PATCH of the bench admin's name), when the aggregate is
+    counted again over every user."""
+    base = f"http://127.0.0.1:{PORTS['userbase']}/api/v1"
+    me = json.loads(http(f"{base}/users/?search=bench-admin&fields=id", token))["results"][0]["id"]
+
+    def timed(url: str) -> float:
+        started = time.perf_counter()
+        http(url, token)
+        return (time.perf_counter() - started) * 1000
+
+    timed(f"{base}/users/stats/")
+    cached = sorted(timed(f"{base}/users/stats/") for _ in range(rounds))
+    fresh = []
+    for n in range(5):
+        body = json.dumps({"full_name": f"Bench Admin {n}"}).encode()
+        request = urllib.request.Request(  # noqa: S310 (our own server)
+            f"{base}/users/{me}/", data=body, method="PATCH", headers={"Content-Type": "application/json"}
+        )
+        request.add_header("Authorization", f"Token {token}")
+        urllib.request.urlopen(request, timeout=30).read()  # noqa: S310
+        fresh.append(timed(f"{base}/users/stats/"))
+    fresh.sort()
+    result = {
+        "stats_cached_p50_ms": cached[len(cached) // 2],
+        "stats_cached_p95_ms": cached[int(len(cached) * 0.95)],
+        "stats_after_write_median_ms": fresh[len(fresh) // 2],
+        "stats_after_write_max_ms": fresh[-1],
+    }
+    say(
+        "idle server: stats cached p50 {stats_cached_p50_ms:.1f} ms, p95 {stats_cached_p95_ms:.1f} ms; "
+        "after a write median {stats_after_write_median_ms:.0f} ms, max {stats_after_write_max_ms:.0f} ms".format(
+            **result
+        )
+    )
+    return result
 
 
 def clean_imported(conn) -> None:
@@ -458,6 +532,7 @@ def summary(results: dict) -> str:
                 mine["errors"],
                 mine["queries_per_request"],
                 mine["web_rss_peak_mb"],
+                mine.get("stack_pss_peak_mb"),
                 base["rps"] if base else None,
                 base["p95_ms"] if base else None,
                 base["errors"] if base else None,
@@ -474,6 +549,7 @@ def summary(results: dict) -> str:
         "errors",
         "queries/req",
         "web RSS MB",
+        "stack PSS MB",
         "textbook req/s",
         "textbook p95 ms",
         "textbook errors",
@@ -541,6 +617,7 @@ def main() -> None:
 
         results["userbase"] = drive("userbase", stack, ours_env, SECONDS, WARMUP)
         results["userbase"] += drive("userbase", stack, ours_env, SECONDS, WARMUP, think_ms=500)
+        results["idle"] = idle_timings(token)
         results["textbook"] = drive("textbook", stack, their_env, TEXTBOOK_SECONDS, 0)
         results["import"] = import_csv(token, stack, conn)
         results["loadavg_after"] = os.getloadavg()
@@ -550,6 +627,12 @@ def main() -> None:
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(text)
+    idle = results["idle"]
+    print(
+        f"\nstats on an idle server: cached p50 {idle['stats_cached_p50_ms']:.1f} ms, "
+        f"p95 {idle['stats_cached_p95_ms']:.1f} ms; right after a write median "
+        f"{idle['stats_after_write_median_ms']:.0f} ms, max {idle['stats_after_write_max_ms']:.0f} ms"
+    )
     imported = results["import"]
     print(
         f"\nimport: {imported['rows']:,} rows {imported['status']} in {imported['seconds']:.1f} s "
