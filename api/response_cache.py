@@ -80,8 +80,11 @@ def answer_key(request: HttpRequest, visibility: str, digest: str | None = None)
     return f"response:{visibility}:{digest or _digest(request)}"
 
 
-def _current(entry: dict | None, versions: Mapping[str, str]) -> bool:
-    return entry is not None and all(versions.get(name) == value for name, value in entry["versions"].items())
+def _current(entry, versions: Mapping[str, str]) -> bool:
+    """Whether `entry` was built at the `versions` in force (an entry of another shape,
+    left by an earlier release of the code, never is)."""
+    built_at = entry.get("versions") if isinstance(entry, dict) else None
+    return isinstance(built_at, dict) and all(versions.get(name) == value for name, value in built_at.items())
 
 
 def _body_response(entry: dict) -> HttpResponse:

@@ -5,6 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api import cache
+from api.response_cache import answer_key
 from conftest import run_commit_hooks
 from users import services
 from users.models import Role
@@ -139,3 +141,16 @@ def test_the_browsable_api_is_built_each_time_and_still_has_an_etag(user_client,
     assert len(queries) > 0
     assert response["Content-Type"].startswith("text/html")
     assert response["ETag"]
+
+
+def test_an_entry_of_another_shape_is_built_again_not_served(user_client, data, rf):
+    """An entry left by an earlier release (another layout) is stale, never a 500."""
+    user_client.get(READS[0])
+    key = answer_key(rf.get(READS[0]), "user")
+    assert cache.get_many([key])  # the key the read above stored under
+    cache.set(key, {"version": "old", "body": b"{}", "etag": '"old"'}, 300)
+
+    response = user_client.get(READS[0])
+
+    assert response.status_code == 200
+    assert response["ETag"] != '"old"' and response.json()["results"]
