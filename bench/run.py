@@ -186,30 +186,28 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def rss(pids: list[int]) -> int:
+def _summed(pids: list[int], file: str, field: str) -> int:
+    """A memory figure (kB lines of /proc/PID/FILE) summed over processes, in bytes;
+    processes gone meanwhile count nothing."""
     total = 0
     for pid in pids:
         try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+            for line in Path(f"/proc/{pid}/{file}").read_text().splitlines():
+                if line.startswith(field):
                     total += int(line.split()[1]) * 1024
         except OSError:
             continue
     return total
+
+
+def rss(pids: list[int]) -> int:
+    return _summed(pids, "status", "VmRSS:")
 
 
 def pss(pids: list[int]) -> int:
     """Proportional memory: shared pages (PostgreSQL's buffers, a forked worker's code)
     split among the processes sharing them, so a sum over processes counts each once."""
-    total = 0
-    for pid in pids:
-        try:
-            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1]) * 1024
-        except OSError:
-            continue
-    return total
+    return _summed(pids, "smaps_rollup", "Pss:")
 
 
 def named(*names: str) -> list[int]:
