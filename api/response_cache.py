@@ -170,11 +170,11 @@ class CachedAnswerMiddleware:
         answer_keys = {visibility: answer_key(request, visibility, digest) for visibility in _identity.visibilities}
         found = cache.get_many([*identity_keys, *answer_keys.values()], counted=False)
         caller = _identity.caller(request, found)
-        used = [*identity_keys, answer_keys[caller.visibility]] if caller else identity_keys
-        cache.note_lookups(sum(key in found for key in used), sum(key not in found for key in used))
-        if caller is None:
+        key = answer_keys.get(caller.visibility) if caller else None
+        used = [*identity_keys, key] if key else identity_keys
+        cache.note_lookups(sum(name in found for name in used), sum(name not in found for name in used))
+        if key is None:
             return None
-        key = answer_keys[caller.visibility]
         entry = found.get(key)
         request._answer_lookup = (key, entry)
         if not _current(entry, caller.versions):
@@ -186,4 +186,6 @@ class CachedAnswerMiddleware:
                 patch_vary_headers(response, list(split_header_value(value)))
             else:
                 response[name] = value
-        return read_answer(request, response, entry["etag"])
+        response = read_answer(request, response, entry["etag"])
+        response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware gives the view's
+        return response

@@ -102,7 +102,6 @@ def post_request(worker, req, environ, resp) -> None:
     context.end()
 
 
-
 def post_worker_init(worker) -> None:
     """Once the worker has loaded the application: the routes too (Django would load them
     at the first request), then the objects made so far are moved out of the garbage
