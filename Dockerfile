@@ -4,6 +4,13 @@
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS wheels
+# gunicorn_h1c (gunicorn's HTTP parser in C) is published as source only: this stage
+# compiles it, and the runtime gets the wheel, not the compiler. Debian's own versions of
+# the compiler, whichever the base image's release has.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY requirements.txt .
 RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt

@@ -1,5 +1,5 @@
 """Read responses kept rendered in the cache, valid while the data they show is unchanged,
-and served straight from it, before sessions, URL routing and the view run.
+and served straight from it, before sessions, authentication and the view run.
 
 Django's `cache_page` keys an answer by URL and by the headers in `Vary`: here that
 would be the `Authorization` header, one copy per token, and it cannot tell when the
@@ -136,9 +136,10 @@ class CachedAnswerMiddleware:
     """Answers a GET or HEAD from the cache when the caller is known from the cache alone
     and asks for JSON, as the view would have answered it (its headers, ETag and 304
     included). It sits inside the middleware that every response needs (monitoring,
-    compression, security headers) and before sessions, authentication and routing,
-    which a hit does without. On a miss the request goes on, and the view reuses the
-    lookups made here (the caller's token, the entry) rather than repeat them.
+    compression, security headers) and before sessions and authentication, which a hit
+    does without; it resolves the path only to know the view (and so that monitoring
+    names the route). On a miss the request goes on, and the view reuses the lookups made
+    here (the caller's token, the entry) rather than repeat them.
     """
 
     def __init__(self, get_response) -> None:

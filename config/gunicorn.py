@@ -106,8 +106,8 @@ def post_worker_init(worker) -> None:
     """Once the worker has loaded the application: the routes too (Django would load them
     at the first request), then the objects made so far are moved out of the garbage
     collector's sight. Python's full collections otherwise walk every object of Django,
-    DRF and the project, about 110 ms with the GIL held on 2 cores, so every thread of the
-    worker waited: the p99 of the everyday load. Frozen, they take 10 to 15 ms."""
+    DRF and the project: about 110 ms under the everyday load of `make bench`, with the GIL
+    held, so every thread of the worker waited that long. Frozen, they take 6 to 15 ms."""
     import gc
 
     from django.urls import get_resolver

@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cached API answers are served from here: everything above applies to them, nothing below
-    # runs for them (a hit needs no session, no user from the database, no routing).
+    # runs for them (a hit needs no session and no user from the database).
     "api.response_cache.CachedAnswerMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

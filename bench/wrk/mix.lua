@@ -2,7 +2,8 @@
 -- 10% deep pages, 5% stats. Environment:
 --   BENCH_TOKEN       an API token (Authorization: Token …); unset, requests go without one
 --   BENCH_PREFIX      the path the users routes hang from (default /api/v1; the textbook: empty)
---   BENCH_MIX         "mix" (default), or one class alone: first, detail, search, deep, stats
+--   BENCH_MIX         "mix" (default), or one class alone: first, detail, search, deep, stats,
+--                     or live (/health/live/: the floor of a request, for comparing servers)
 --   BENCH_DEEP_FILE   a file of deep page paths, one per line (collected by walking `next`)
 --   BENCH_TERMS_FILE  a file of search terms, one per line (default: a fixed list)
 --   BENCH_MAX_ID      detail ids are drawn from 1..BENCH_MAX_ID (default 1000000)
