@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 
+from api import cache
+from api.response_cache import answer_key
 from users.tests.factories import OrderFactory, UserFactory
 from users.views import UserViewSet
 
@@ -78,9 +80,6 @@ def test_a_large_hit_is_gzipped_from_what_was_kept(user_client, data):
 
 
 def test_a_304_from_the_cache_is_the_views_304(user_client, data, rf):
-    from api import cache
-    from api.response_cache import answer_key
-
     url = "/api/v1/users/?page_size=5"
     etag = user_client.get(url)["ETag"]
     cache.delete(answer_key(rf.get(url), "user"))
