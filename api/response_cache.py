@@ -71,13 +71,18 @@ def identify_callers_with(identity: CallerIdentity) -> None:
 
 
 def _digest(request: HttpRequest) -> str:
-    query = sorted(request.GET.lists())
-    identity = [request.scheme, request.get_host(), request.path, query]
-    return hashlib.sha256(orjson.dumps(identity)).hexdigest()[:32]
+    """What decides an answer besides who asks; worked out once per request (the
+    middleware's lookup and the view's both need it)."""
+    digest = getattr(request, "_answer_digest", None)
+    if digest is None:
+        query = sorted(request.GET.lists())
+        identity = [request.scheme, request.get_host(), request.path, query]
+        digest = request._answer_digest = hashlib.sha256(orjson.dumps(identity)).hexdigest()[:32]
+    return digest
 
 
-def answer_key(request: HttpRequest, visibility: str, digest: str | None = None) -> str:
-    return f"response:{visibility}:{digest or _digest(request)}"
+def answer_key(request: HttpRequest, visibility: str) -> str:
+    return f"response:{visibility}:{_digest(request)}"
 
 
 def _current(entry, versions: Mapping[str, str]) -> bool:
@@ -136,10 +141,10 @@ class CachedAnswerMiddleware:
     """Answers a GET or HEAD from the cache when the caller is known from the cache alone
     and asks for JSON, as the view would have answered it (its headers, ETag and 304
     included). It sits inside the middleware that every response needs (monitoring,
-    compression, security headers) and before sessions and authentication, which a hit
-    does without; it resolves the path only to know the view (and so that monitoring
-    names the route). On a miss the request goes on, and the view reuses the lookups made
-    here (the caller's token, the entry) rather than repeat them.
+    compression, security headers, Content-Length) and before sessions and
+    authentication, which a hit does without; it resolves the path only to know the view
+    (and so that monitoring names the route). On a miss the request goes on, and the view
+    reuses the lookups made here (the caller's token, the entry) rather than repeat them.
     """
 
     def __init__(self, get_response) -> None:
@@ -167,8 +172,7 @@ class CachedAnswerMiddleware:
         if not identity_keys:
             return None
         # The caller's identity and the answer for every visibility, in one round trip.
-        digest = _digest(request)
-        answer_keys = {visibility: answer_key(request, visibility, digest) for visibility in _identity.visibilities}
+        answer_keys = {visibility: answer_key(request, visibility) for visibility in _identity.visibilities}
         found = cache.get_many([*identity_keys, *answer_keys.values()], counted=False)
         caller = _identity.caller(request, found)
         key = answer_keys.get(caller.visibility) if caller else None
@@ -187,6 +191,4 @@ class CachedAnswerMiddleware:
                 patch_vary_headers(response, list(split_header_value(value)))
             else:
                 response[name] = value
-        response = read_answer(request, response, entry["etag"])
-        response.headers["Content-Length"] = str(len(response.content))  # as CommonMiddleware gives the view's
-        return response
+        return read_answer(request, response, entry["etag"])

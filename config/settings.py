@@ -142,13 +142,14 @@ MIDDLEWARE = [
     # Then compression, which so compresses last: no other middleware (silk included) sees gzip.
     "api.middleware.CompressionMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, as whitenoise asks: right after the security middleware.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.common.CommonMiddleware",
     # Cached API answers are served from here: everything above applies to them, nothing below
     # runs for them (a hit needs no session and no user from the database).
     "api.response_cache.CachedAnswerMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
